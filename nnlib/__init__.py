@@ -1,0 +1,24 @@
+"""nnlib: the small NumPy neural-network library this course builds, one piece per chapter.
+
+The core abstraction is :class:`nnlib.core.Layer`: ``forward(x)`` computes the output and keeps
+what the backward pass needs; ``backward(grad_output)`` adds parameter gradients into each
+:class:`nnlib.core.Parameter` and returns the gradient with respect to the input. Names and
+conventions follow PyTorch, so the next step after this course feels familiar.
+
+Modules
+-------
+core        Parameter, Layer, Sequential
+functional  the math as pure functions (sigmoid, tanh, relu, ... and their derivatives)
+neuron      a single artificial neuron (chapter 1)
+layers      Linear
+activations activation layers (Sigmoid, Tanh, ReLU)
+losses      loss objects (BCELoss)
+gradcheck   central-difference gradient checking
+datasets    seeded synthetic data and scikit-learn's bundled data sets
+plotting    figures used throughout the course
+"""
+
+from nnlib.core import Layer, Parameter, Sequential
+
+__all__ = ["Layer", "Parameter", "Sequential"]
+__version__ = "0.1.0"

@@ -1,0 +1,74 @@
+"""Activation functions and their derivatives as pure functions.
+
+The math lives here once; layers, losses and tests reuse it. Every function takes an array
+of any shape (or a scalar), works elementwise, keeps float32 as float32, and is numerically
+safe: no overflow warnings and no ``nan`` for inputs as large as ±1e4 (or larger).
+
+Derivatives take the same input ``x`` as the function itself, so ``sigmoid_grad(x)`` is
+σ'(x), not a function of σ(x).
+"""
+
+import numpy as np
+
+from nnlib._checks import as_float_array
+
+
+def step(x):
+    """Heaviside step: 1 where x ≥ 0, else 0 (the McCulloch–Pitts threshold unit).
+
+    Shape: same as ``x``. Its derivative is 0 everywhere except at 0, where it is undefined,
+    which is why gradient descent cannot train step units.
+    """
+    x = as_float_array(x)
+    return (x >= 0).astype(x.dtype)
+
+
+def sigmoid(x):
+    """Logistic sigmoid σ(x) = 1 / (1 + e^(−x)), with range (0, 1).
+
+    Computed as 1/(1 + e^(−|x|)) or e^(−|x|)/(1 + e^(−|x|)) depending on the sign of x, so
+    the exponential never overflows. Shape: same as ``x``.
+    """
+    x = as_float_array(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+
+
+def sigmoid_grad(x):
+    """Derivative of the sigmoid: σ'(x) = σ(x)·(1 − σ(x)).
+
+    Bell-shaped with its maximum 1/4 at x = 0; it tends to 0 for large |x| (saturation).
+    Shape: same as ``x``.
+    """
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
+def tanh(x):
+    """Hyperbolic tangent tanh(x) = (e^x − e^(−x)) / (e^x + e^(−x)) = 2σ(2x) − 1, range (−1, 1).
+
+    Shape: same as ``x``.
+    """
+    x = as_float_array(x)
+    return np.tanh(x)
+
+
+def tanh_grad(x):
+    """Derivative of tanh: 1 − tanh(x)². Shape: same as ``x``."""
+    t = tanh(x)
+    return 1.0 - t * t
+
+
+def relu(x):
+    """Rectified linear unit: max(0, x). Shape: same as ``x``."""
+    x = as_float_array(x)
+    return np.maximum(x, 0)
+
+
+def relu_grad(x):
+    """Derivative of ReLU: 1 where x > 0, else 0 (we take 0 at x = 0, as PyTorch does).
+
+    Shape: same as ``x``.
+    """
+    x = as_float_array(x)
+    return (x > 0).astype(x.dtype)

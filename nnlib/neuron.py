@@ -1,0 +1,105 @@
+"""A single artificial neuron (chapter 1): a weighted sum followed by an activation.
+
+    z = w · x + b        (pre-activation: how strongly the inputs vote, plus an offset)
+    a = f(z)             (activation)
+
+With the sigmoid as f, a neuron outputs ŷ = σ(w · x + b) = P(y = 1 | x): it *is* binary
+logistic regression, and its decision boundary is the hyperplane w · x + b = 0.
+"""
+
+import numpy as np
+
+from nnlib import functional as F
+from nnlib._checks import as_float_array, as_rng, check_shape
+from nnlib.core import Layer, Parameter
+
+ACTIVATIONS = {
+    "sigmoid": (F.sigmoid, F.sigmoid_grad),
+    "tanh": (F.tanh, F.tanh_grad),
+    "relu": (F.relu, F.relu_grad),
+    "step": (F.step, None),
+    "identity": (lambda z: z, np.ones_like),
+}
+
+
+class Neuron(Layer):
+    """One neuron with weights ``w``, bias ``b`` and an activation ``f``.
+
+    Parameters
+    ----------
+    weights : array_like, shape (D,)
+        One weight per input feature.
+    bias : float
+        The offset b. With a step activation the neuron fires when w · x ≥ −b, so −b acts as
+        a threshold; in general the bias shifts the boundary, it is not a slope.
+    activation : {"sigmoid", "tanh", "relu", "step", "identity"}
+
+    Attributes
+    ----------
+    weight : Parameter, shape (D,)
+    bias : Parameter, shape ()
+
+    Shapes
+    ------
+    forward:  x (D,) -> a scalar, or a batch x (N, D) -> a (N,)
+    backward: grad_output with the shape of the output -> grad_input with the shape of x, and adds
+        dL/dw = Σ_n δ_n x_n,   dL/db = Σ_n δ_n,   where δ = grad_output ⊙ f′(z)
+    """
+
+    def __init__(self, weights, bias=0.0, activation="sigmoid"):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        weights = as_float_array(weights, "weights")
+        check_shape(weights, (None,), "weights", "Neuron")
+        self.weight = Parameter(weights)
+        self.bias = Parameter(np.asarray(bias, dtype=self.weight.data.dtype))
+        check_shape(self.bias.data, (), "bias", "Neuron")
+        self.activation = activation
+        self._x = self._z = None
+
+    @classmethod
+    def random(cls, n_inputs, activation="sigmoid", rng=None, scale=0.01):
+        """A neuron with small random weights w ~ N(0, scale²) and zero bias."""
+        return cls(as_rng(rng).normal(0.0, scale, int(n_inputs)), 0.0, activation)
+
+    @property
+    def n_inputs(self):
+        return self.weight.shape[0]
+
+    def _batch(self, x):
+        x = as_float_array(x)
+        if x.ndim == 1:
+            check_shape(x, (self.n_inputs,), "input", "Neuron")
+            return x[None, :], True
+        check_shape(x, (None, self.n_inputs), "input", "Neuron")
+        return x, False
+
+    def preactivation(self, x):
+        """z = w · x + b for one example (D,) -> scalar, or a batch (N, D) -> (N,)."""
+        batch, single = self._batch(x)
+        z = batch @ self.weight.data + self.bias.data
+        return z[0] if single else z
+
+    def forward(self, x):
+        batch, single = self._batch(x)
+        z = batch @ self.weight.data + self.bias.data
+        self._x, self._z, self._single = batch, z, single
+        a = ACTIVATIONS[self.activation][0](z)
+        return a[0] if single else a
+
+    def backward(self, grad_output):
+        z = self._saved("_z")
+        derivative = ACTIVATIONS[self.activation][1]
+        if derivative is None:
+            raise RuntimeError("the step activation has zero gradient wherever it is defined, "
+                               "so backpropagation cannot train it; use the perceptron rule or a sigmoid")
+        grad = as_float_array(grad_output, "grad_output").reshape(-1)
+        check_shape(grad, z.shape, "grad_output (one value per example)", "Neuron.backward")
+        delta = grad * derivative(z)
+        self.weight.grad += delta @ self._x
+        self.bias.grad += delta.sum()
+        grad_input = np.outer(delta, self.weight.data)
+        return grad_input[0] if self._single else grad_input
+
+    def extra_repr(self):
+        return f"n_inputs={self.n_inputs}, activation={self.activation!r}"
