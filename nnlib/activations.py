@@ -2,7 +2,7 @@
 
 Each one applies a function from :mod:`nnlib.functional` elementwise. Backward multiplies the
 incoming gradient by the derivative at the stored input (the chain rule):
-dL/dx = dL/dy ⊙ f′(x). Shapes: any, output and gradients have the shape of the input.
+dL/dx = dL/dy ⊙ f′(x). Shapes: any; outputs and gradients have the shape of the input.
 """
 
 from nnlib import functional as F
@@ -11,13 +11,19 @@ from nnlib.core import Layer
 
 
 class Elementwise(Layer):
-    """An activation y = f(x) applied elementwise; subclasses set ``function`` and ``derivative``."""
+    """An activation y = f(x) applied elementwise.
 
-    function = None
-    derivative = None
+    Subclasses define ``function(x)`` and ``derivative(x)`` (the derivative f′ at x).
+    """
 
     def __init__(self):
         self._x = None
+
+    def function(self, x):
+        raise NotImplementedError
+
+    def derivative(self, x):
+        raise NotImplementedError
 
     def forward(self, x):
         self._x = as_float_array(x)
@@ -33,19 +39,101 @@ class Elementwise(Layer):
 class Sigmoid(Elementwise):
     """σ(x) = 1 / (1 + e^(−x)); backward uses σ′(x) = σ(x)(1 − σ(x))."""
 
-    function = staticmethod(F.sigmoid)
-    derivative = staticmethod(F.sigmoid_grad)
+    def function(self, x):
+        return F.sigmoid(x)
+
+    def derivative(self, x):
+        return F.sigmoid_grad(x)
 
 
 class Tanh(Elementwise):
     """tanh(x); backward uses 1 − tanh(x)²."""
 
-    function = staticmethod(F.tanh)
-    derivative = staticmethod(F.tanh_grad)
+    def function(self, x):
+        return F.tanh(x)
+
+    def derivative(self, x):
+        return F.tanh_grad(x)
 
 
 class ReLU(Elementwise):
     """max(0, x); backward passes the gradient where x > 0 and blocks it elsewhere."""
 
-    function = staticmethod(F.relu)
-    derivative = staticmethod(F.relu_grad)
+    def function(self, x):
+        return F.relu(x)
+
+    def derivative(self, x):
+        return F.relu_grad(x)
+
+
+class LeakyReLU(Elementwise):
+    """max(αx, x) with a fixed small slope α = ``negative_slope`` (default 0.01)."""
+
+    def __init__(self, negative_slope=0.01):
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def function(self, x):
+        return F.leaky_relu(x, self.negative_slope)
+
+    def derivative(self, x):
+        return F.leaky_relu_grad(x, self.negative_slope)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}"
+
+
+class ELU(Elementwise):
+    """x for x > 0, α(eˣ − 1) otherwise (default α = 1)."""
+
+    def __init__(self, alpha=1.0):
+        super().__init__()
+        self.alpha = alpha
+
+    def function(self, x):
+        return F.elu(x, self.alpha)
+
+    def derivative(self, x):
+        return F.elu_grad(x, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}"
+
+
+class Step(Layer):
+    """Heaviside step, 1 where x ≥ 0 else 0. Forward only: its gradient is zero wherever it is
+    defined, so backpropagation cannot train through it (chapter 2 uses the perceptron rule)."""
+
+    def forward(self, x):
+        return F.step(x)
+
+    def backward(self, grad_output):
+        raise RuntimeError("Step has no useful gradient (0 almost everywhere, undefined at 0), so "
+                           "backpropagation cannot pass through it; use Sigmoid, or train step units "
+                           "with the perceptron rule")
+
+
+class Softmax(Layer):
+    """softmax along ``axis`` (default: the last, one distribution per row of a (N, C) batch).
+
+    Backward is the Jacobian-vector product: with s = softmax(x) and upstream gradient g,
+    dL/dx = s ⊙ (g − Σ_j g_j s_j) along ``axis``, without building the C×C Jacobian.
+    For classification, prefer raw logits with ``CrossEntropyLoss``, which is more stable.
+    """
+
+    def __init__(self, axis=-1):
+        self.axis = axis
+        self._s = None
+
+    def forward(self, x):
+        self._s = F.softmax(x, axis=self.axis)
+        return self._s
+
+    def backward(self, grad_output):
+        s = self._saved("_s")
+        grad_output = as_float_array(grad_output, "grad_output")
+        check_shape(grad_output, s.shape, "grad_output", "Softmax.backward")
+        return s * (grad_output - (grad_output * s).sum(axis=self.axis, keepdims=True))
+
+    def extra_repr(self):
+        return f"axis={self.axis}"

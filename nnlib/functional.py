@@ -72,3 +72,55 @@ def relu_grad(x):
     """
     x = as_float_array(x)
     return (x > 0).astype(x.dtype)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """Leaky ReLU: max(αx, x) for a small fixed slope α = ``negative_slope`` (0 < α < 1).
+
+    Shape: same as ``x``. Negative inputs keep a small gradient α, so units cannot "die".
+    """
+    x = as_float_array(x)
+    return np.where(x > 0, x, negative_slope * x).astype(x.dtype, copy=False)
+
+
+def leaky_relu_grad(x, negative_slope=0.01):
+    """Derivative of Leaky ReLU: 1 where x > 0, else α. Shape: same as ``x``."""
+    x = as_float_array(x)
+    return np.where(x > 0, 1.0, negative_slope).astype(x.dtype, copy=False)
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit: x for x > 0, α(eˣ − 1) otherwise; smooth, with range (−α, ∞).
+
+    Shape: same as ``x``. The exponential only sees min(x, 0), so it never overflows.
+    """
+    x = as_float_array(x)
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+def elu_grad(x, alpha=1.0):
+    """Derivative of ELU: 1 for x > 0, αeˣ otherwise. Shape: same as ``x``."""
+    x = as_float_array(x)
+    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+def log_softmax(x, axis=-1):
+    """log softmax(x) = x − logsumexp(x) along ``axis``, computed stably.
+
+    logsumexp(x) = m + log Σ exp(x − m) with m = max(x): every exponent is ≤ 0, so nothing
+    overflows even for logits of size 1e4. Shape: same as ``x``.
+    """
+    x = as_float_array(x)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def softmax(x, axis=-1):
+    """softmax(x)_i = exp(x_i) / Σ_j exp(x_j) along ``axis``: positive, sums to 1.
+
+    Computed as exp(x − max(x)) / Σ exp(x − max(x)), which is the same number but never
+    overflows. Shape: same as ``x``; for a batch of logits (N, C) use ``axis=-1``.
+    """
+    x = as_float_array(x)
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)

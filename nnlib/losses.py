@@ -1,17 +1,31 @@
 """Loss functions as objects: ``forward(pred, target)`` returns a float, ``backward()`` returns
-dL/d(pred). As in PyTorch, ``reduction='mean'`` averages over every element (use ``'sum'`` to add).
+dL/d(pred) with the shape of ``pred``.
+
+As in PyTorch, ``reduction='mean'`` averages the loss terms (one per element, or one per example
+for ``CrossEntropyLoss``) and ``reduction='sum'`` adds them. Which loss for which task:
+
+============================  ===============================  ===========================
+task                          model output                     loss
+============================  ===============================  ===========================
+regression                    any real number                  MSELoss (or L1Loss, HuberLoss
+                                                               when there are outliers)
+binary classification         a probability p in [0, 1]        BCELoss
+binary classification         a logit z (p = σ(z))             BCEWithLogitsLoss (stabler)
+multi-class classification    C logits per example             CrossEntropyLoss
+============================  ===============================  ===========================
 """
 
 import numpy as np
 
+from nnlib import functional as F
 from nnlib._checks import as_float_array
 
 
 class Loss:
     """Base class: validates inputs, remembers them, and applies the reduction.
 
-    Subclasses implement ``_elementwise(pred, target)`` (the loss of each element, same shape as
-    ``pred``) and ``_elementwise_grad(pred, target)`` (its derivative with respect to ``pred``).
+    Subclasses implement ``_losses(pred, target)`` (the loss terms, e.g. one per element) and
+    ``_grad(pred, target)`` (the derivative of the *sum* of the terms with respect to ``pred``).
     """
 
     def __init__(self, reduction="mean"):
@@ -19,6 +33,7 @@ class Loss:
             raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
         self.reduction = reduction
         self._pred = self._target = None
+        self._count = 0
 
     def __call__(self, pred, target):
         return self.forward(pred, target)
@@ -42,18 +57,73 @@ class Loss:
         """The loss as a Python float."""
         pred, target = self._check(pred, target)
         self._pred, self._target = pred, target
-        losses = self._elementwise(pred, target)
+        losses = self._losses(pred, target)
+        self._count = losses.size
         return float(losses.mean() if self.reduction == "mean" else losses.sum())
 
     def backward(self):
         """dL/d(pred) for the last ``forward`` call; shape of ``pred``."""
         if self._pred is None:
             raise RuntimeError(f"{type(self).__name__}.backward was called before forward")
-        grad = self._elementwise_grad(self._pred, self._target)
-        return grad / self._pred.size if self.reduction == "mean" else grad
+        grad = self._grad(self._pred, self._target)
+        return grad / self._count if self.reduction == "mean" else grad
+
+    def extra_repr(self):
+        return ""
 
     def __repr__(self):
-        return f"{type(self).__name__}(reduction={self.reduction!r})"
+        extra = self.extra_repr()
+        return f"{type(self).__name__}({extra + ', ' if extra else ''}reduction={self.reduction!r})"
+
+
+class MSELoss(Loss):
+    """Mean squared error: ℓ = (ŷ − y)², gradient 2(ŷ − y). Shapes: pred and target equal, any."""
+
+    def _losses(self, pred, target):
+        return (pred - target) ** 2
+
+    def _grad(self, pred, target):
+        return 2.0 * (pred - target)
+
+
+class L1Loss(Loss):
+    """Mean absolute error: ℓ = |ŷ − y|, gradient sign(ŷ − y) (0 at a tie). Robust to outliers."""
+
+    def _losses(self, pred, target):
+        return np.abs(pred - target)
+
+    def _grad(self, pred, target):
+        return np.sign(pred - target)
+
+
+class HuberLoss(Loss):
+    """Huber loss: quadratic near zero, linear beyond ``delta`` (PyTorch's ``HuberLoss``).
+
+    With r = ŷ − y:  ℓ = ½r²  if |r| ≤ δ,  else δ(|r| − ½δ).
+    Gradient: r clipped to [−δ, δ]. Like MSE for small errors, like MAE (robust) for outliers.
+    """
+
+    def __init__(self, delta=1.0, reduction="mean"):
+        super().__init__(reduction)
+        if not delta > 0:
+            raise ValueError(f"HuberLoss needs delta > 0, got {delta}")
+        self.delta = float(delta)
+
+    def _losses(self, pred, target):
+        r = np.abs(pred - target)
+        return np.where(r <= self.delta, 0.5 * r * r, self.delta * (r - 0.5 * self.delta))
+
+    def _grad(self, pred, target):
+        return np.clip(pred - target, -self.delta, self.delta)
+
+    def extra_repr(self):
+        return f"delta={self.delta}"
+
+
+def _check_binary_targets(name, target):
+    if (target < 0).any() or (target > 1).any():
+        raise ValueError(f"{name} expected targets in [0, 1] (class labels 0 and 1), got values "
+                         f"from {target.min():.4g} to {target.max():.4g}")
 
 
 class BCELoss(Loss):
@@ -73,16 +143,73 @@ class BCELoss(Loss):
             raise ValueError("BCELoss expected probabilities in [0, 1] as pred (apply a sigmoid "
                              f"first), got values from {np.nanmin(pred):.4g} to {np.nanmax(pred):.4g}"
                              + (" and NaN" if np.isnan(pred).any() else ""))
-        if (target < 0).any() or (target > 1).any():
-            raise ValueError("BCELoss expected targets in [0, 1] (class labels 0 and 1), got values "
-                             f"from {target.min():.4g} to {target.max():.4g}")
+        _check_binary_targets("BCELoss", target)
         return pred, target
 
-    def _elementwise(self, p, y):
+    def _losses(self, p, y):
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), -100.0)
             log_1mp = np.maximum(np.log1p(-p), -100.0)
         return -(y * log_p + (1.0 - y) * log_1mp)
 
-    def _elementwise_grad(self, p, y):
+    def _grad(self, p, y):
         return (p - y) / np.maximum(p * (1.0 - p), 1e-12)
+
+
+class BCEWithLogitsLoss(Loss):
+    """Binary cross-entropy on logits z (p = σ(z)), computed without ever forming p.
+
+    ℓ = −[y log σ(z) + (1 − y) log(1 − σ(z))] = max(z, 0) − z·y + log(1 + e^(−|z|)),
+    which is finite for any z. The gradient is simply σ(z) − y.
+    Shapes: ``pred`` (logits) and ``target`` of any equal shape.
+    """
+
+    def _check(self, pred, target):
+        pred, target = super()._check(pred, target)
+        _check_binary_targets("BCEWithLogitsLoss", target)
+        return pred, target
+
+    def _losses(self, z, y):
+        return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+
+    def _grad(self, z, y):
+        return F.sigmoid(z) - y
+
+
+class CrossEntropyLoss(Loss):
+    """Softmax cross-entropy on logits with integer class labels (PyTorch's ``CrossEntropyLoss``).
+
+    For an example with logits z (C,) and label k:  ℓ = −log softmax(z)_k = logsumexp(z) − z_k.
+    The gradient with respect to the logits is softmax(z) − onehot(k).
+
+    Shapes: ``pred`` logits (N, C); ``target`` integer labels (N,) with values in 0 … C−1.
+    ``reduction='mean'`` averages over the N examples (not over N·C elements).
+    """
+
+    def _check(self, pred, target):
+        pred = as_float_array(pred, "pred")
+        target = np.asarray(target)
+        if pred.ndim != 2:
+            raise ValueError(f"CrossEntropyLoss expected logits of shape (N, C), got {pred.shape}")
+        if target.shape != (pred.shape[0],):
+            raise ValueError(f"CrossEntropyLoss expected integer labels of shape ({pred.shape[0]},) "
+                             f"to match logits {pred.shape}, got {target.shape}")
+        if target.dtype.kind not in "iu":
+            if target.dtype.kind == "f" and np.isnan(target).any():
+                raise ValueError("CrossEntropyLoss: target contains NaN; clean the labels first")
+            raise ValueError(f"CrossEntropyLoss expected integer class labels, got dtype {target.dtype} "
+                             "(use y.astype(int); for one-hot rows use y.argmax(axis=1))")
+        if pred.shape[0] == 0:
+            raise ValueError("CrossEntropyLoss: got an empty batch")
+        if target.min() < 0 or target.max() >= pred.shape[1]:
+            raise ValueError(f"CrossEntropyLoss expected labels in 0 … {pred.shape[1] - 1} for "
+                             f"{pred.shape[1]} classes, got values from {target.min()} to {target.max()}")
+        return pred, target
+
+    def _losses(self, z, k):
+        return -F.log_softmax(z, axis=1)[np.arange(len(k)), k]
+
+    def _grad(self, z, k):
+        grad = F.softmax(z, axis=1)
+        grad[np.arange(len(k)), k] -= 1.0
+        return grad

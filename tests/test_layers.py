@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlib.activations import ReLU, Sigmoid, Tanh
+from nnlib.activations import ELU, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from nnlib.functional import sigmoid
 from nnlib.gradcheck import check_layer
 from nnlib.layers import Linear
@@ -70,3 +70,22 @@ def test_activation_layer_values_and_shape_check(rng):
     assert np.array_equal(layer(x), sigmoid(x))
     with pytest.raises(ValueError, match=r"grad_output of shape \(2, 3\)"):
         layer.backward(np.ones((3, 2)))
+
+
+@pytest.mark.parametrize("layer", [LeakyReLU(0.1), ELU(0.5), Softmax(), Softmax(axis=0)], ids=repr)
+def test_more_activation_layers_gradcheck(layer, rng):
+    x = rng.normal(size=(4, 3))
+    x[np.abs(x) < 1e-3] = 0.1
+    assert check_layer(layer, x, rng=rng)["input"] < 1e-8
+
+
+def test_step_layer_is_forward_only():
+    step = Step()
+    assert step(np.array([-1.0, 0.0, 2.0])).tolist() == [0.0, 1.0, 1.0]
+    with pytest.raises(RuntimeError, match="perceptron rule"):
+        step.backward(np.ones(3))
+
+
+def test_activation_reprs_show_their_settings():
+    assert repr(LeakyReLU(0.2)) == "LeakyReLU(negative_slope=0.2)"
+    assert repr(Softmax()) == "Softmax(axis=-1)"

@@ -1,4 +1,4 @@
-"""nnlib.losses.BCELoss: the formula, its gradient, clamping and input checks."""
+"""nnlib.losses: each formula, its gradient by finite differences, stability and input checks."""
 
 import warnings
 
@@ -6,28 +6,82 @@ import numpy as np
 import pytest
 
 from nnlib.gradcheck import numerical_gradient, relative_error
-from nnlib.losses import BCELoss
+from nnlib.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss
 
 
-def test_bce_matches_the_bernoulli_negative_log_likelihood():
-    p = np.array([0.9, 0.2, 0.6])
-    y = np.array([1.0, 0.0, 0.0])
-    expected = -np.mean([np.log(0.9), np.log(0.8), np.log(0.4)])
-    assert np.isclose(BCELoss()(p, y), expected)
-    assert np.isclose(BCELoss(reduction="sum")(p, y), 3 * expected)
+def random_case(loss_cls, shape, rng):
+    """Inputs of the right kind for each loss: (pred, target)."""
+    if loss_cls is CrossEntropyLoss:
+        return rng.normal(scale=3, size=shape), rng.integers(0, shape[1], size=shape[0])
+    if loss_cls is BCELoss:
+        return rng.uniform(0.05, 0.95, size=shape), rng.integers(0, 2, size=shape).astype(float)
+    if loss_cls is BCEWithLogitsLoss:
+        return rng.normal(scale=3, size=shape), rng.integers(0, 2, size=shape).astype(float)
+    return rng.normal(size=shape), rng.normal(size=shape)
+
+
+ALL = [MSELoss, L1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss]
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
-@pytest.mark.parametrize("shape", [(7,), (5, 1), (3, 4)])
-def test_bce_gradient_matches_finite_differences(reduction, shape, rng):
-    p = rng.uniform(0.05, 0.95, size=shape)
-    y = rng.integers(0, 2, size=shape).astype(float)
-    loss = BCELoss(reduction=reduction)
-    loss(p, y)
+@pytest.mark.parametrize("loss_cls", ALL, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("trial", range(3))
+def test_gradient_matches_finite_differences(loss_cls, reduction, trial):
+    rng = np.random.default_rng(trial)
+    shape = tuple(rng.integers(1, 6, size=2)) if trial else (int(rng.integers(1, 9)), 3)
+    pred, target = random_case(loss_cls, shape, rng)
+    loss = loss_cls(reduction=reduction)
+    loss(pred, target)
     analytic = loss.backward()
-    numeric = numerical_gradient(lambda q: BCELoss(reduction=reduction)(q, y), p)
-    assert analytic.shape == shape
-    assert relative_error(analytic, numeric) < 1e-8
+    numeric = numerical_gradient(lambda q: loss_cls(reduction=reduction)(q, target), pred.copy())
+    assert analytic.shape == pred.shape
+    assert relative_error(analytic, numeric) < 1e-7
+
+
+def test_known_values():
+    p, y = np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 0.0])
+    assert np.isclose(BCELoss()(p, y), -np.mean(np.log([0.9, 0.8, 0.4])))
+    assert np.isclose(BCELoss(reduction="sum")(p, y), -np.sum(np.log([0.9, 0.8, 0.4])))
+    assert np.isclose(MSELoss()(np.array([1.0, 3.0]), np.array([0.0, 0.0])), 5.0)
+    assert np.isclose(L1Loss()(np.array([1.0, -3.0]), np.array([0.0, 0.0])), 2.0)
+    # Huber: quadratic inside δ, linear outside.
+    assert np.isclose(HuberLoss(delta=1.0)(np.array([0.5]), np.array([0.0])), 0.125)
+    assert np.isclose(HuberLoss(delta=1.0)(np.array([3.0]), np.array([0.0])), 2.5)
+    assert np.isclose(HuberLoss(delta=2.0)(np.array([3.0]), np.array([0.0])), 4.0)
+    # Cross-entropy with uniform logits is log C.
+    assert np.isclose(CrossEntropyLoss()(np.zeros((2, 4)), np.array([0, 3])), np.log(4))
+
+
+def test_logit_losses_agree_with_probability_losses(rng):
+    z = rng.normal(size=(6,))
+    y = rng.integers(0, 2, size=6).astype(float)
+    p = 1 / (1 + np.exp(-z))
+    assert np.isclose(BCEWithLogitsLoss()(z, y), BCELoss()(p, y))
+    logits = rng.normal(size=(5, 3))
+    k = rng.integers(0, 3, size=5)
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    assert np.isclose(CrossEntropyLoss()(logits, k), -np.mean(np.log(probs[np.arange(5), k])))
+
+
+def test_gradient_wrt_logits_is_prediction_minus_target(rng):
+    z = rng.normal(size=(4, 3))
+    k = np.array([0, 2, 1, 2])
+    loss = CrossEntropyLoss(reduction="sum")
+    loss(z, k)
+    probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    assert np.allclose(loss.backward(), probs - np.eye(3)[k])
+
+
+@pytest.mark.parametrize("scale", [1e3, 1e4])
+def test_logit_losses_are_stable_for_huge_logits(scale):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bce = BCEWithLogitsLoss()
+        value = bce(np.array([scale, -scale, scale]), np.array([1.0, 0.0, 0.0]))
+        assert np.isclose(value, scale / 3) and np.isfinite(bce.backward()).all()
+        ce = CrossEntropyLoss()
+        value = ce(np.array([[scale, 0.0, -scale], [scale, 0.0, -scale]]), np.array([0, 2]))
+        assert np.isclose(value, scale) and np.isfinite(ce.backward()).all()
 
 
 def test_bce_clamps_log_like_pytorch():
@@ -40,19 +94,39 @@ def test_bce_clamps_log_like_pytorch():
         assert np.isfinite(loss.backward()).all()
 
 
-def test_bce_rejects_bad_input_with_a_clear_message():
-    loss = BCELoss()
+def test_huber_is_robust_to_an_outlier():
+    pred, target = np.zeros(10), np.zeros(10)
+    target[0] = 100.0
+    mse, huber = MSELoss(), HuberLoss()
+    mse(pred, target), huber(pred, target)
+    assert abs(mse.backward()[0]) == 20.0 and abs(huber.backward()[0]) == 0.1
+
+
+def test_bad_input_says_what_was_expected():
     with pytest.raises(ValueError, match=r"same shape.*\(3,\).*\(3, 1\)"):
-        loss(np.full(3, 0.5), np.zeros((3, 1)))
+        MSELoss()(np.zeros(3), np.zeros((3, 1)))
     with pytest.raises(ValueError, match=r"probabilities in \[0, 1\].*apply a sigmoid"):
-        loss(np.array([1.5, 0.2]), np.array([1.0, 0.0]))
+        BCELoss()(np.array([1.5, 0.2]), np.array([1.0, 0.0]))
     with pytest.raises(ValueError, match="and NaN"):
-        loss(np.array([np.nan, 0.2]), np.array([1.0, 0.0]))
+        BCELoss()(np.array([np.nan, 0.2]), np.array([1.0, 0.0]))
     with pytest.raises(ValueError, match="target contains NaN"):
-        loss(np.array([0.5, 0.2]), np.array([np.nan, 0.0]))
+        BCEWithLogitsLoss()(np.array([0.5, 0.2]), np.array([np.nan, 0.0]))
     with pytest.raises(ValueError, match=r"targets in \[0, 1\]"):
-        loss(np.array([0.5, 0.2]), np.array([2.0, 0.0]))
+        BCEWithLogitsLoss()(np.array([0.5, 0.2]), np.array([2.0, 0.0]))
+    with pytest.raises(ValueError, match=r"logits of shape \(N, C\)"):
+        CrossEntropyLoss()(np.zeros(3), np.zeros(3, dtype=int))
+    with pytest.raises(ValueError, match=r"labels of shape \(2,\)"):
+        CrossEntropyLoss()(np.zeros((2, 3)), np.zeros((2, 3), dtype=int))
+    with pytest.raises(ValueError, match="integer class labels.*astype"):
+        CrossEntropyLoss()(np.zeros((2, 3)), np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match="contains NaN"):
+        CrossEntropyLoss()(np.zeros((2, 3)), np.array([0.0, np.nan]))
+    with pytest.raises(ValueError, match=r"labels in 0 … 2"):
+        CrossEntropyLoss()(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match="delta > 0"):
+        HuberLoss(delta=0)
     with pytest.raises(RuntimeError, match="before forward"):
-        BCELoss().backward()
+        MSELoss().backward()
     with pytest.raises(ValueError, match="reduction"):
         BCELoss(reduction="average")
+    assert repr(HuberLoss(2.0)) == "HuberLoss(delta=2.0, reduction='mean')"
