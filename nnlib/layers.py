@@ -67,3 +67,133 @@ class Linear(Layer):
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class Dropout(Layer):
+    """Inverted dropout: during training, zero each input with probability ``p`` and scale the
+    survivors by 1/(1 − p); in eval mode, the identity.
+
+    The scaling keeps the expected value of every unit unchanged, E[y] = x, so nothing needs to
+    change at test time: the whole network is used, with no rescaling and no re-training.
+    Training with dropout samples a different sub-network for every batch; using all units at
+    test time approximately averages that ensemble.
+
+    Parameters
+    ----------
+    p : float in [0, 1)
+        Probability of *dropping* a unit (PyTorch's convention), e.g. 0.2.
+    rng : numpy.random.Generator, int or None
+        Source of the dropout masks.
+
+    Shapes: any; output and gradients have the shape of the input.
+    backward: dL/dx = dL/dy ⊙ mask / (1 − p) in training mode, dL/dy in eval mode.
+    """
+
+    def __init__(self, p=0.5, rng=None):
+        if not 0 <= p < 1:
+            raise ValueError(f"Dropout needs 0 <= p < 1 (the probability of dropping a unit), got {p}")
+        self.p = float(p)
+        self.rng = as_rng(rng)
+        self._scale = None
+
+    def forward(self, x):
+        x = as_float_array(x)
+        if not self.training or self.p == 0:
+            self._scale = np.ones((), dtype=x.dtype)
+            return x
+        keep = self.rng.random(x.shape) >= self.p
+        self._scale = keep.astype(x.dtype) / x.dtype.type(1.0 - self.p)
+        return x * self._scale
+
+    def backward(self, grad_output):
+        scale = self._saved("_scale")
+        grad_output = as_float_array(grad_output, "grad_output")
+        if scale.ndim:
+            check_shape(grad_output, scale.shape, "grad_output", "Dropout.backward")
+        return grad_output * scale
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class BatchNorm1d(Layer):
+    """Batch normalization over a batch of feature vectors (PyTorch's ``BatchNorm1d``).
+
+    Training mode, for each feature over the N examples of the batch:
+
+        μ = mean(x),  σ² = mean((x − μ)²)          (biased variance)
+        x̂ = (x − μ) / √(σ² + ε),   y = γ x̂ + β
+
+    and the running statistics are updated for later use in eval mode:
+
+        running_mean ← (1 − momentum)·running_mean + momentum·μ
+        running_var  ← (1 − momentum)·running_var  + momentum·σ²·N/(N − 1)   (unbiased)
+
+    Eval mode uses x̂ = (x − running_mean) / √(running_var + ε) instead, so a prediction does
+    not depend on the other examples in the batch.
+
+    Backward in training mode (every example influences μ and σ²), with g = dL/dy:
+
+        dL/dγ = Σ_n g ⊙ x̂,   dL/dβ = Σ_n g,
+        dL/dx = (γ / √(σ² + ε)) ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂))
+
+    Parameters
+    ----------
+    num_features : int
+        D, the number of features.
+    eps : float
+        ε, added to the variance for numerical safety.
+    momentum : float
+        Weight of the newest batch in the running statistics.
+    dtype : numpy dtype
+
+    Attributes
+    ----------
+    weight : Parameter (γ), shape (D,), starts at 1
+    bias : Parameter (β), shape (D,), starts at 0
+    running_mean, running_var : ndarray, shape (D,), start at 0 and 1
+
+    Shapes: x (N, D) -> y (N, D); training needs N ≥ 2.
+    """
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, dtype=np.float64):
+        self.num_features = int(num_features)
+        self.eps, self.momentum = float(eps), float(momentum)
+        self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
+        self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))
+        self.running_mean = np.zeros(self.num_features, dtype=dtype)
+        self.running_var = np.ones(self.num_features, dtype=dtype)
+        self._x_hat = None
+
+    def forward(self, x):
+        x = as_float_array(x)
+        check_shape(x, (None, self.num_features), "input", "BatchNorm1d.forward")
+        if self.training:
+            n = x.shape[0]
+            if n < 2:
+                raise ValueError("BatchNorm1d needs at least 2 examples per batch in training mode "
+                                 "(the variance of one example is 0); call .eval() to predict one example")
+            mean, var = x.mean(axis=0), x.var(axis=0)
+            self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
+            self.running_var = (1 - self.momentum) * self.running_var + self.momentum * var * n / (n - 1)
+        else:
+            mean, var = self.running_mean, self.running_var
+        self._inv_std = 1.0 / np.sqrt(var + self.eps)
+        self._x_hat = (x - mean) * self._inv_std
+        self._batch_stats = self.training
+        return self.weight.data * self._x_hat + self.bias.data
+
+    def backward(self, grad_output):
+        x_hat = self._saved("_x_hat")
+        grad_output = as_float_array(grad_output, "grad_output")
+        check_shape(grad_output, x_hat.shape, "grad_output", "BatchNorm1d.backward")
+        self.weight.grad += (grad_output * x_hat).sum(axis=0)
+        self.bias.grad += grad_output.sum(axis=0)
+        scale = self.weight.data * self._inv_std
+        if not self._batch_stats:
+            return grad_output * scale
+        return scale * (grad_output - grad_output.mean(axis=0)
+                        - x_hat * (grad_output * x_hat).mean(axis=0))
+
+    def extra_repr(self):
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"

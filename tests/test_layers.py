@@ -6,7 +6,7 @@ import pytest
 from nnlib.activations import ELU, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from nnlib.functional import sigmoid
 from nnlib.gradcheck import check_layer
-from nnlib.layers import Linear
+from nnlib.layers import BatchNorm1d, Dropout, Linear
 
 
 def test_linear_forward_is_x_wT_plus_b():
@@ -89,3 +89,67 @@ def test_step_layer_is_forward_only():
 def test_activation_reprs_show_their_settings():
     assert repr(LeakyReLU(0.2)) == "LeakyReLU(negative_slope=0.2)"
     assert repr(Softmax()) == "Softmax(axis=-1)"
+
+
+class SeededDropout(Dropout):
+    """Dropout that draws the same mask on every forward call, so finite differences apply."""
+
+    def forward(self, x):
+        self.rng = np.random.default_rng(0)
+        return super().forward(x)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_dropout_gradcheck_in_train_and_eval(training, rng):
+    layer = SeededDropout(0.3).train(training)
+    assert check_layer(layer, rng.normal(size=(5, 4)), rng=rng)["input"] < 1e-8
+
+
+def test_inverted_dropout_keeps_the_mean_and_is_identity_in_eval():
+    x = np.ones((200, 500))
+    layer = Dropout(0.2, rng=0)
+    y = layer(x)
+    dropped = np.mean(y == 0)
+    assert abs(dropped - 0.2) < 0.005
+    assert np.allclose(np.unique(y), [0.0, 1.25])
+    assert abs(y.mean() - 1.0) < 0.01
+    assert np.array_equal(layer.backward(np.ones_like(x)), y)  # same mask, same scale
+    layer.eval()
+    assert np.array_equal(layer(x), x)
+    assert np.array_equal(Dropout(0.5, rng=3)(x), Dropout(0.5, rng=3)(x))
+    with pytest.raises(ValueError, match="probability of dropping"):
+        Dropout(1.0)
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("trial", range(3))
+def test_batchnorm_gradcheck_in_train_and_eval(training, trial):
+    rng = np.random.default_rng(trial)
+    n, d = rng.integers(2, 7), rng.integers(1, 5)
+    layer = BatchNorm1d(d)
+    layer.weight.data[...] = rng.normal(size=d)
+    layer.bias.data[...] = rng.normal(size=d)
+    layer.running_mean[...] = rng.normal(size=d)
+    layer.running_var[...] = rng.uniform(0.5, 2, size=d)
+    layer.train(training)
+    errors = check_layer(layer, rng.normal(loc=3, scale=2, size=(n, d)), rng=rng)
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_batchnorm_normalises_and_tracks_running_statistics(rng):
+    x = rng.normal(loc=5.0, scale=3.0, size=(64, 3))
+    layer = BatchNorm1d(3, momentum=0.1)
+    y = layer(x)
+    assert np.allclose(y.mean(axis=0), 0, atol=1e-12) and np.allclose(y.std(axis=0), 1, atol=1e-3)
+    assert np.allclose(layer.running_mean, 0.1 * x.mean(axis=0))
+    assert np.allclose(layer.running_var, 0.9 + 0.1 * x.var(axis=0, ddof=1))
+    for _ in range(200):
+        layer(x)
+    layer.eval()
+    single = layer(x[:1])  # eval mode: one example is fine and uses the running statistics
+    assert np.allclose(single, (x[:1] - x.mean(axis=0)) / np.sqrt(x.var(axis=0, ddof=1) + 1e-5))
+    layer.train()
+    with pytest.raises(ValueError, match="at least 2 examples"):
+        layer(x[:1])
+    with pytest.raises(ValueError, match=r"input of shape \(N, 3\)"):
+        layer(np.ones((4, 2)))
