@@ -82,7 +82,7 @@ class Neuron(Layer):
 
     def forward(self, x):
         batch, single = self._batch(x)
-        z = batch @ self.weight.data + self.bias.data
+        z = self.preactivation(batch)
         self._x, self._z, self._single = batch, z, single
         a = ACTIVATIONS[self.activation][0](z)
         return a[0] if single else a
@@ -103,3 +103,79 @@ class Neuron(Layer):
 
     def extra_repr(self):
         return f"n_inputs={self.n_inputs}, activation={self.activation!r}"
+
+
+class Perceptron(Neuron):
+    """Rosenblatt's perceptron (1958): a step neuron trained by the perceptron learning rule.
+
+    Prediction: ŷ = step(w · x + b) ∈ {0, 1}. For every example, in order:
+
+        w ← w + η (y − ŷ) x,     b ← b + η (y − ŷ)
+
+    so nothing changes when the prediction is right, and a mistake moves the boundary toward
+    the misclassified point. (The bias is the weight of a constant input 1: the "bias trick".)
+    On linearly separable data it stops making mistakes after at most (R/γ)² updates
+    (Novikoff), where R = max ‖x‖ and γ is the margin of the best separating hyperplane
+    (for the bias-augmented inputs); on data that is not separable it never settles.
+
+    Parameters
+    ----------
+    n_inputs : int
+        D, the number of features. Weights and bias start at 0.
+    lr : float
+        η, the learning rate (with zero initial weights, any η > 0 gives the same predictions).
+
+    Attributes
+    ----------
+    mistakes_ : list of int
+        Mistakes made in each epoch of the last :meth:`fit`.
+
+    Shapes: X (N, D), labels y (N,) with values 0 or 1.
+    """
+
+    def __init__(self, n_inputs, lr=1.0):
+        super().__init__(np.zeros(int(n_inputs)), 0.0, activation="step")
+        if not lr > 0:
+            raise ValueError(f"Perceptron needs a positive learning rate, got lr={lr}")
+        self.lr = float(lr)
+        self.mistakes_ = []
+
+    def predict(self, X):
+        """ŷ ∈ {0, 1} for one example (D,) or each row of a batch (N, D)."""
+        return self.forward(X).astype(np.int64)
+
+    def _check_labels(self, X, y):
+        X, _ = self._batch(X)
+        y = np.asarray(y)
+        if y.shape != (X.shape[0],):
+            raise ValueError(f"Perceptron expected labels of shape ({X.shape[0]},), got {y.shape}")
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError("Perceptron expected labels 0 and 1; for labels −1/+1 use (y > 0).astype(int)")
+        return X, y
+
+    def train_epoch(self, X, y):
+        """One pass over the examples in order, updating after each mistake. Returns the mistakes."""
+        X, y = self._check_labels(X, y)
+        mistakes = 0
+        for x_i, y_i in zip(X, y):
+            error = y_i - (self.preactivation(x_i) >= 0)
+            if error:
+                self.weight.data += self.lr * error * x_i
+                self.bias.data += self.lr * error
+                mistakes += 1
+        return mistakes
+
+    def fit(self, X, y, epochs=100):
+        """Run :meth:`train_epoch` until an epoch makes no mistake, or ``epochs`` passes.
+
+        Records the mistakes per epoch in ``mistakes_`` and returns ``self``.
+        """
+        self.mistakes_ = []
+        for _ in range(int(epochs)):
+            self.mistakes_.append(self.train_epoch(X, y))
+            if self.mistakes_[-1] == 0:
+                break
+        return self
+
+    def extra_repr(self):
+        return f"n_inputs={self.n_inputs}, lr={self.lr}"

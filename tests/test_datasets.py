@@ -57,3 +57,65 @@ def test_load_breast_cancer_is_standardized_on_train_only():
     assert not np.allclose(X_te.mean(axis=0), 0, atol=1e-3)
     assert set(np.unique(y_tr)) == {0, 1} and abs(y_tr.mean() - y_te.mean()) < 0.02
     assert len(datasets.breast_cancer_feature_names()) == 30
+
+
+@pytest.mark.parametrize("make", [datasets.make_moons, datasets.make_circles, datasets.make_spirals])
+def test_2d_generators_are_seeded_and_balanced(make):
+    X, y = make(300, rng=4)
+    assert X.shape == (300, 2) and y.shape == (300,) and y.dtype == np.int64
+    assert np.bincount(y).min() == np.bincount(y).max()
+    assert np.array_equal(X, make(300, rng=4)[0])
+    assert not np.array_equal(X, make(300, rng=5)[0])
+
+
+def test_shapes_follow_their_definitions():
+    X, y = datasets.make_circles(400, noise=0.0, factor=0.3, rng=0)
+    radius = np.linalg.norm(X, axis=1)
+    assert np.allclose(radius[y == 0], 1.0) and np.allclose(radius[y == 1], 0.3)
+    X, y = datasets.make_moons(400, noise=0.0, rng=0)
+    assert np.allclose(np.linalg.norm(X[y == 0], axis=1), 1.0)
+    assert np.allclose(np.linalg.norm(X[y == 1] - [1.0, 0.5], axis=1), 1.0)
+    X, y = datasets.make_spirals(300, n_classes=3, noise=0.0, rng=0)
+    assert set(np.unique(y)) == {0, 1, 2} and np.linalg.norm(X, axis=1).max() <= 1.0
+    with pytest.raises(ValueError, match="factor"):
+        datasets.make_circles(10, factor=1.5)
+
+
+def test_regression_1d_with_outliers():
+    X, y = datasets.make_regression_1d(200, noise=0.0, slope=2.0, intercept=1.0, outliers=0.05, rng=0)
+    assert X.shape == (200, 1) and y.shape == (200,)
+    residual = y - (2.0 * X[:, 0] + 1.0)
+    assert np.sum(residual > 9) == 10 and np.sum(np.abs(residual) < 1e-12) == 190
+    with pytest.raises(ValueError, match="fraction"):
+        datasets.make_regression_1d(10, outliers=1.0)
+
+
+def test_one_hot():
+    assert datasets.one_hot(np.array([2, 0, 1])).tolist() == [[0, 0, 1], [1, 0, 0], [0, 1, 0]]
+    assert datasets.one_hot(np.array([1]), num_classes=4).shape == (1, 4)
+    with pytest.raises(ValueError, match="integer labels"):
+        datasets.one_hot(np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match=r"labels in 0 … 1"):
+        datasets.one_hot(np.array([0, 2]), num_classes=2)
+
+
+def test_iterate_minibatches_covers_every_row_once():
+    X, y = np.arange(20).reshape(10, 2), np.arange(10)
+    batches = list(datasets.iterate_minibatches(X, y, batch_size=4, rng=0))
+    assert [len(b[1]) for b in batches] == [4, 4, 2]
+    seen = np.concatenate([b[1] for b in batches])
+    assert sorted(seen.tolist()) == list(range(10)) and seen.tolist() != list(range(10))
+    assert all(np.array_equal(bx[:, 0] // 2, by) for bx, by in batches)
+    ordered = list(datasets.iterate_minibatches(X, y, batch_size=4, shuffle=False))
+    assert ordered[0][1].tolist() == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="batch_size"):
+        list(datasets.iterate_minibatches(X, y, batch_size=0))
+
+
+@pytest.mark.parametrize("loader, n_features, n_classes, n_total", [
+    (datasets.load_digits, 64, 10, 1797), (datasets.load_iris, 4, 3, 150)])
+def test_sklearn_loaders(loader, n_features, n_classes, n_total):
+    X_tr, X_te, y_tr, y_te = loader(rng=0)
+    assert X_tr.shape[1] == n_features and len(X_tr) + len(X_te) == n_total
+    assert set(np.unique(y_tr)) == set(range(n_classes))
+    assert np.all(np.isfinite(X_tr)) and np.allclose(X_tr.mean(axis=0), 0, atol=1e-10)

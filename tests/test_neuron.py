@@ -67,3 +67,34 @@ def test_bad_inputs_say_what_was_expected():
 def test_random_neuron_is_seeded():
     a, b = Neuron.random(5, rng=3), Neuron.random(5, rng=3)
     assert np.array_equal(a.weight.data, b.weight.data) and a.bias.data == 0.0
+
+
+def test_perceptron_converges_on_separable_data_within_novikoff_bound():
+    from nnlib.datasets import make_blobs
+    from nnlib.neuron import Perceptron
+
+    X, y = make_blobs(100, centers=np.array([[-2.0, -2.0], [2.0, 2.0]]), cluster_std=0.6, rng=1)
+    p = Perceptron(2).fit(X, y, epochs=100)
+    assert p.mistakes_[-1] == 0 and np.array_equal(p.predict(X), y)
+    # Novikoff: total mistakes ≤ (R/γ)² for the bias-augmented inputs and any separating (w, b).
+    Xa = np.c_[X, np.ones(len(X))]
+    w = np.r_[p.weight.data, p.bias.data]
+    gamma = np.min((2 * y - 1) * (Xa @ w)) / np.linalg.norm(w)
+    R = np.linalg.norm(Xa, axis=1).max()
+    assert gamma > 0 and sum(p.mistakes_) <= (R / gamma) ** 2
+
+
+def test_perceptron_rule_by_hand_and_xor_never_converges():
+    from nnlib.neuron import Perceptron
+
+    p = Perceptron(2, lr=0.5)
+    # First example: prediction step(0) = 1 but label 0 -> w -= 0.5 x, b -= 0.5.
+    assert p.train_epoch(np.array([[1.0, 2.0]]), np.array([0])) == 1
+    assert p.weight.data.tolist() == [-0.5, -1.0] and p.bias.data == -0.5
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    xor = Perceptron(2).fit(X, np.array([0, 1, 1, 0]), epochs=50)
+    assert len(xor.mistakes_) == 50 and min(xor.mistakes_) > 0
+    with pytest.raises(ValueError, match="labels 0 and 1"):
+        Perceptron(2).fit(X, np.array([-1, 1, 1, -1]))
+    with pytest.raises(ValueError, match=r"labels of shape \(4,\)"):
+        Perceptron(2).fit(X, np.array([0, 1]))
