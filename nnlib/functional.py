@@ -26,7 +26,7 @@ def step(x):
 def sigmoid(x):
     """Logistic sigmoid σ(x) = 1 / (1 + e^(−x)), with range (0, 1).
 
-    Computed as 1/(1 + e^(−|x|)) or e^(−|x|)/(1 + e^(−|x|)) depending on the sign of x, so
+    Computed as 1/(1 + e^(−abs(x))) or e^(−abs(x))/(1 + e^(−abs(x))) depending on the sign of x, so
     the exponential never overflows. Shape: same as ``x``.
     """
     x = as_float_array(x)
@@ -37,7 +37,7 @@ def sigmoid(x):
 def sigmoid_grad(x):
     """Derivative of the sigmoid: σ'(x) = σ(x)·(1 − σ(x)).
 
-    Bell-shaped with its maximum 1/4 at x = 0; it tends to 0 for large |x| (saturation).
+    Bell-shaped with its maximum 1/4 at x = 0; it tends to 0 for large abs(x) (saturation).
     Shape: same as ``x``.
     """
     s = sigmoid(x)

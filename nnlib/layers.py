@@ -9,6 +9,8 @@ from nnlib.core import Layer, Parameter
 class Linear(Layer):
     """Fully connected (dense) layer: y = x Wᵀ + b, over a batch.
 
+    Initialisation follows PyTorch: W and b are drawn from U(−k, k) with k = 1/√in_features.
+
     Parameters
     ----------
     in_features, out_features : int
@@ -17,25 +19,23 @@ class Linear(Layer):
         Whether to learn an additive bias ``b`` (default True).
     rng : numpy.random.Generator, int or None
         Source of the initial weights (a seed makes them reproducible).
-    dtype : numpy dtype
-        ``np.float64`` (default; needed for gradient checks) or ``np.float32`` (faster).
+    dtype : str or numpy dtype
+        ``"float64"`` (default; needed for gradient checks) or ``"float32"`` (faster).
 
     Attributes
     ----------
     weight : Parameter, shape (out_features, in_features)
     bias : Parameter, shape (out_features,) or None
 
-    Initialisation follows PyTorch: W and b are drawn from U(−k, k) with k = 1/√in_features.
-
     Shapes
     ------
-    forward:  x (N, in_features) -> y (N, out_features)
-    backward: grad_output (N, out_features) -> grad_input (N, in_features), and adds
-        dL/dW = grad_outputᵀ x            (out_features, in_features)
-        dL/db = Σ_n grad_output[n]        (out_features,)
+    - forward: x (N, in_features) -> y (N, out_features)
+    - backward: grad_output (N, out_features) -> grad_input = grad_output W, shape (N, in_features),
+      and adds dL/dW = grad_outputᵀ x, shape (out_features, in_features),
+      and dL/db = Σ_n grad_output[n], shape (out_features,)
     """
 
-    def __init__(self, in_features, out_features, bias=True, rng=None, dtype=np.float64):
+    def __init__(self, in_features, out_features, bias=True, rng=None, dtype="float64"):
         if int(in_features) < 1 or int(out_features) < 1:
             raise ValueError(f"Linear needs positive sizes, got in_features={in_features}, "
                              f"out_features={out_features}")
@@ -85,8 +85,10 @@ class Dropout(Layer):
     rng : numpy.random.Generator, int or None
         Source of the dropout masks.
 
-    Shapes: any; output and gradients have the shape of the input.
-    backward: dL/dx = dL/dy ⊙ mask / (1 − p) in training mode, dL/dy in eval mode.
+    Shapes
+    ------
+    - forward: any shape; the output has the shape of the input.
+    - backward: dL/dx = dL/dy ⊙ mask / (1 − p) in training mode, dL/dy in eval mode.
     """
 
     def __init__(self, p=0.5, rng=None):
@@ -145,7 +147,7 @@ class BatchNorm1d(Layer):
         ε, added to the variance for numerical safety.
     momentum : float
         Weight of the newest batch in the running statistics.
-    dtype : numpy dtype
+    dtype : str or numpy dtype
 
     Attributes
     ----------
@@ -153,10 +155,13 @@ class BatchNorm1d(Layer):
     bias : Parameter (β), shape (D,), starts at 0
     running_mean, running_var : ndarray, shape (D,), start at 0 and 1
 
-    Shapes: x (N, D) -> y (N, D); training needs N ≥ 2.
+    Shapes
+    ------
+    - forward: x (N, D) -> y (N, D); training mode needs N ≥ 2.
+    - backward: grad_output (N, D) -> grad_input (N, D).
     """
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, dtype=np.float64):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, dtype="float64"):
         self.num_features = int(num_features)
         self.eps, self.momentum = float(eps), float(momentum)
         self.weight = Parameter(np.ones(self.num_features, dtype=dtype))

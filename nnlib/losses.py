@@ -87,7 +87,7 @@ class MSELoss(Loss):
 
 
 class L1Loss(Loss):
-    """Mean absolute error: ℓ = |ŷ − y|, gradient sign(ŷ − y) (0 at a tie). Robust to outliers."""
+    """Mean absolute error: ℓ = abs(ŷ − y), gradient sign(ŷ − y) (0 at a tie). Robust to outliers."""
 
     def _losses(self, pred, target):
         return np.abs(pred - target)
@@ -99,7 +99,7 @@ class L1Loss(Loss):
 class HuberLoss(Loss):
     """Huber loss: quadratic near zero, linear beyond ``delta`` (PyTorch's ``HuberLoss``).
 
-    With r = ŷ − y:  ℓ = ½r²  if |r| ≤ δ,  else δ(|r| − ½δ).
+    With r = ŷ − y:  ℓ = ½r²  if abs(r) ≤ δ,  else δ(abs(r) − ½δ).
     Gradient: r clipped to [−δ, δ]. Like MSE for small errors, like MAE (robust) for outliers.
     """
 
@@ -159,7 +159,7 @@ class BCELoss(Loss):
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits z (p = σ(z)), computed without ever forming p.
 
-    ℓ = −[y log σ(z) + (1 − y) log(1 − σ(z))] = max(z, 0) − z·y + log(1 + e^(−|z|)),
+    ℓ = −[y log σ(z) + (1 − y) log(1 − σ(z))] = max(z, 0) − z·y + log(1 + e^(−abs(z))),
     which is finite for any z. The gradient is simply σ(z) − y.
     Shapes: ``pred`` (logits) and ``target`` of any equal shape.
     """

@@ -41,9 +41,9 @@ class Neuron(Layer):
 
     Shapes
     ------
-    forward:  x (D,) -> a scalar, or a batch x (N, D) -> a (N,)
-    backward: grad_output with the shape of the output -> grad_input with the shape of x, and adds
-        dL/dw = Σ_n δ_n x_n,   dL/db = Σ_n δ_n,   where δ = grad_output ⊙ f′(z)
+    - forward: x (D,) -> a scalar, or a batch x (N, D) -> a (N,)
+    - backward: grad_output with the shape of the output -> grad_input with the shape of x,
+      and adds dL/dw = Σ_n δ_n x_n and dL/db = Σ_n δ_n, where δ = grad_output ⊙ f′(z)
     """
 
     def __init__(self, weights, bias=0.0, activation="sigmoid"):
@@ -130,7 +130,9 @@ class Perceptron(Neuron):
     mistakes_ : list of int
         Mistakes made in each epoch of the last :meth:`fit`.
 
-    Shapes: X (N, D), labels y (N,) with values 0 or 1.
+    Shapes
+    ------
+    - X (N, D), labels y (N,) with values 0 or 1.
     """
 
     def __init__(self, n_inputs, lr=1.0):

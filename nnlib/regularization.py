@@ -42,7 +42,7 @@ def l2_penalty(params, lam):
 
 
 def l1_penalty(params, lam):
-    """L1 (lasso) penalty λ Σ_W ‖W‖₁ = λ Σ |w| and its (sub)gradient λ·sign(W) (0 at w = 0).
+    """L1 (lasso) penalty λ Σ_W ‖W‖₁ = λ Σ abs(w) and its (sub)gradient λ·sign(W) (0 at w = 0).
 
     It pushes weights to exactly zero, so it makes a model sparse. Elastic net is the sum of
     an L1 and an L2 penalty. Arguments and return value as in :func:`l2_penalty`.
