@@ -10,9 +10,13 @@ Modules
 core        Parameter, Layer, Sequential
 functional  the math as pure functions (sigmoid, tanh, relu, ... and their derivatives)
 neuron      a single artificial neuron (chapter 1)
-layers      Linear
-activations activation layers (Sigmoid, Tanh, ReLU)
-losses      loss objects (BCELoss)
+layers      Linear, Dropout, BatchNorm1d
+activations activation layers (Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Step, Softmax)
+losses      loss objects (MSELoss, L1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss)
+init        weight initializers (Xavier/Glorot, He/Kaiming, ...)
+optim       optimizers (SGD with momentum, RMSprop, Adam)
+regularization  L1/L2 penalties, early stopping, parameter averaging
+training    a fit loop, evaluate and accuracy
 gradcheck   central-difference gradient checking
 datasets    seeded synthetic data and scikit-learn's bundled data sets
 plotting    figures used throughout the course

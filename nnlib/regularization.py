@@ -107,7 +107,7 @@ class EarlyStopping:
                 self._best_state = [p.data.copy() for p in model.parameters()]
             return False
         self.wait += 1
-        return self.wait > self.patience
+        return self.wait >= self.patience
 
     def __call__(self, history, model):
         if self.monitor not in history:

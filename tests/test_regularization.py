@@ -31,9 +31,10 @@ def test_penalty_values_and_conventions():
 
 def test_early_stopping_waits_patience_epochs_then_stops():
     stopper = EarlyStopping(patience=2, restore_best=False)
-    decisions = [stopper.step(v) for v in [1.0, 0.8, 0.9, 0.85, 0.95]]
-    assert decisions == [False, False, False, False, True]
-    assert stopper.best == 0.8 and stopper.best_epoch == 2
+    # two epochs without improvement stop training; an improvement resets the count
+    decisions = [stopper.step(v) for v in [1.0, 0.8, 0.9, 0.79, 0.85, 0.95]]
+    assert decisions == [False, False, False, False, False, True]
+    assert stopper.best == 0.79 and stopper.best_epoch == 4
     maximise = EarlyStopping(patience=0, mode="max")
     assert [maximise.step(v) for v in [0.5, 0.7, 0.6]] == [False, False, True]
     with pytest.raises(ValueError, match="diverged"):

@@ -1,0 +1,162 @@
+"""Optimizers: they read each ``Parameter.grad`` and update ``Parameter.data`` in place.
+
+The update rules and defaults are PyTorch's (``torch.optim``), so results carry over. With
+g the gradient of parameter θ at step t (t = 1, 2, ...), and weight decay λ added first as
+g ← g + λθ:
+
+- SGD with momentum μ: v ← μ v + g (v = g at the first step), θ ← θ − lr · v
+- RMSprop: s ← α s + (1 − α) g², θ ← θ − lr · g / (√s + ε)
+- Adam: m ← β₁ m + (1 − β₁) g, v ← β₂ v + (1 − β₂) g²,
+  m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), θ ← θ − lr · m̂ / (√v̂ + ε)
+
+A training step is always::
+
+    optimizer.zero_grad()
+    loss = loss_fn(model(X), y)
+    model.backward(loss_fn.backward())
+    optimizer.step()
+"""
+
+import numpy as np
+
+from nnlib.core import Parameter
+
+
+class Optimizer:
+    """Base class: holds the parameters and one state dict per parameter.
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+        Usually ``model.parameters()``.
+    lr : float
+        Learning rate, > 0.
+    weight_decay : float
+        λ ≥ 0; adds λθ to every gradient (an L2 penalty of (λ/2)·‖θ‖²).
+    """
+
+    def __init__(self, params, lr, weight_decay=0.0):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list: pass model.parameters()")
+        for p in self.params:
+            if not isinstance(p, Parameter):
+                raise TypeError(f"{type(self).__name__} expected nnlib Parameters, got {type(p).__name__}; "
+                                "pass model.parameters()")
+        if not lr > 0:
+            raise ValueError(f"learning rate must be positive, got lr={lr}")
+        if weight_decay < 0:
+            raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
+        self.lr, self.weight_decay = float(lr), float(weight_decay)
+        self.state = [{} for _ in self.params]
+        self.steps = 0
+
+    def zero_grad(self):
+        """Set every parameter's gradient to zero (gradients accumulate in backward)."""
+        for p in self.params:
+            p.zero_grad()
+
+    def step(self):
+        """Apply one update to every parameter, using its current ``grad``."""
+        self.steps += 1
+        for p, state in zip(self.params, self.state):
+            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
+            p.data -= self._update(g, state)
+
+    def _update(self, g, state):
+        """Return the amount to subtract from θ given its (decayed) gradient g."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}(lr={self.lr}, {len(self.params)} parameters)"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional (heavy-ball) momentum.
+
+    ``v ← μ v + g`` (v = g at the first step), then ``θ ← θ − lr · v``. With μ = 0 this is
+    plain gradient descent, θ ← θ − lr · g.
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+    lr : float
+    momentum : float
+        μ in [0, 1).
+    weight_decay : float
+    """
+
+    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+        super().__init__(params, lr, weight_decay)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+        self.momentum = float(momentum)
+
+    def _update(self, g, state):
+        if self.momentum:
+            v = state.get("velocity")
+            state["velocity"] = g.copy() if v is None else self.momentum * v + g
+            g = state["velocity"]
+        return self.lr * g
+
+
+class RMSprop(Optimizer):
+    """RMSprop: divide each step by a running root-mean-square of recent gradients.
+
+    ``s ← α s + (1 − α) g²`` (s starts at 0), then ``θ ← θ − lr · g / (√s + ε)``.
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+    lr : float
+        Default 0.01 as in PyTorch.
+    alpha : float
+        Decay rate α of the running average.
+    eps : float
+    weight_decay : float
+    """
+
+    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr, weight_decay)
+        if not 0 <= alpha < 1:
+            raise ValueError(f"alpha must be in [0, 1), got {alpha}")
+        self.alpha, self.eps = float(alpha), float(eps)
+
+    def _update(self, g, state):
+        s = state.get("square_avg", 0.0)
+        state["square_avg"] = s = self.alpha * s + (1 - self.alpha) * g * g
+        return self.lr * g / (np.sqrt(s) + self.eps)
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient and RMSprop-style scaling, both bias-corrected.
+
+    ``m ← β₁ m + (1 − β₁) g``, ``v ← β₂ v + (1 − β₂) g²``, ``m̂ = m / (1 − β₁ᵗ)``,
+    ``v̂ = v / (1 − β₂ᵗ)``, then ``θ ← θ − lr · m̂ / (√v̂ + ε)``. The bias correction
+    undoes the pull of m = v = 0 towards zero in the first steps.
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+    lr : float
+        Default 0.001 as in PyTorch.
+    betas : (float, float)
+        (β₁, β₂), each in [0, 1).
+    eps : float
+    weight_decay : float
+        Added to the gradient (PyTorch's ``Adam``, not the decoupled ``AdamW``).
+    """
+
+    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr, weight_decay)
+        if not all(0 <= b < 1 for b in betas) or len(betas) != 2:
+            raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
+        self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
+
+    def _update(self, g, state):
+        b1, b2 = self.betas
+        state["m"] = m = b1 * state.get("m", 0.0) + (1 - b1) * g
+        state["v"] = v = b2 * state.get("v", 0.0) + (1 - b2) * g * g
+        m_hat = m / (1 - b1 ** self.steps)
+        v_hat = v / (1 - b2 ** self.steps)
+        return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)

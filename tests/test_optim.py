@@ -1,0 +1,91 @@
+"""Optimizers reproduce hand-computed updates (PyTorch's rules and defaults) for two steps."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nnlib.core import Parameter
+from nnlib.optim import SGD, Adam, RMSprop
+
+
+def two_steps(opt_cls, grads=(0.5, -1.0), theta=1.0, **kwargs):
+    """Run two steps on a scalar parameter with the given gradients; return θ after each."""
+    p = Parameter(np.array([theta]))
+    opt = opt_cls([p], **kwargs)
+    values = []
+    for g in grads:
+        opt.zero_grad()
+        p.grad += g
+        opt.step()
+        values.append(float(p.data[0]))
+    return values
+
+
+def test_sgd_plain():
+    # θ1 = 1 - 0.1*0.5 = 0.95; θ2 = 0.95 - 0.1*(-1) = 1.05
+    assert two_steps(SGD, lr=0.1) == pytest.approx([0.95, 1.05])
+
+
+def test_sgd_momentum_and_weight_decay():
+    # g1 = 0.5 + 0.1*1 = 0.6, v1 = 0.6, θ1 = 1 - 0.06 = 0.94
+    # g2 = -1 + 0.1*0.94 = -0.906, v2 = 0.9*0.6 - 0.906 = -0.366, θ2 = 0.94 + 0.0366 = 0.9766
+    assert two_steps(SGD, lr=0.1, momentum=0.9, weight_decay=0.1) == pytest.approx([0.94, 0.9766])
+
+
+def test_rmsprop():
+    # s1 = 0.01*0.25 = 0.0025, θ1 = 1 - 0.01*0.5/0.05 = 0.9
+    # s2 = 0.99*0.0025 + 0.01*1 = 0.012475, θ2 = 0.9 + 0.01/sqrt(0.012475)
+    theta2 = 0.9 + 0.01 * 1.0 / (math.sqrt(0.012475) + 1e-8)
+    assert two_steps(RMSprop) == pytest.approx([0.9, theta2], rel=1e-7)
+
+
+def test_adam():
+    # Step 1: m̂ = g, v̂ = g², so the step is lr·sign(g) (up to ε): θ1 = 1 - 0.001
+    # Step 2: m = 0.9*0.05 + 0.1*(-1) = -0.055, v = 0.999*0.00025 + 0.001*1 = 0.00124975
+    m_hat, v_hat = -0.055 / (1 - 0.9 ** 2), 0.00124975 / (1 - 0.999 ** 2)
+    theta2 = 0.999 - 0.001 * m_hat / (math.sqrt(v_hat) + 1e-8)
+    assert two_steps(Adam) == pytest.approx([0.999, theta2], rel=1e-7)
+
+
+def test_step_updates_every_parameter_and_zero_grad_clears(rng):
+    params = [Parameter(rng.normal(size=(3, 2))), Parameter(rng.normal(size=3))]
+    before = [p.data.copy() for p in params]
+    opt = SGD(params, lr=0.5)
+    for p in params:
+        p.grad[...] = 1.0
+    opt.step()
+    for p, b in zip(params, before):
+        np.testing.assert_allclose(p.data, b - 0.5)
+    opt.zero_grad()
+    assert all(not p.grad.any() for p in params)
+
+
+def test_minimises_a_quadratic():
+    for opt_cls, kwargs in [(SGD, dict(lr=0.1, momentum=0.5)), (RMSprop, dict(lr=0.01)), (Adam, dict(lr=0.05))]:
+        p = Parameter(np.array([3.0, -2.0]))
+        opt = opt_cls([p], **kwargs)
+        for _ in range(500):
+            opt.zero_grad()
+            p.grad += 2 * p.data          # d/dθ of ‖θ‖²
+            opt.step()
+        assert np.abs(p.data).max() < 0.05, opt_cls.__name__
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(lr=0), "learning rate"), (dict(lr=0.1, momentum=1.0), "momentum"),
+    (dict(lr=0.1, weight_decay=-1), "weight_decay")])
+def test_sgd_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        SGD([Parameter(np.zeros(2))], **kwargs)
+
+
+def test_bad_parameter_lists():
+    with pytest.raises(ValueError, match="empty parameter list"):
+        Adam([])
+    with pytest.raises(TypeError, match="model.parameters"):
+        Adam([np.zeros(3)])
+    with pytest.raises(ValueError, match="betas"):
+        Adam([Parameter(np.zeros(2))], betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match="alpha"):
+        RMSprop([Parameter(np.zeros(2))], alpha=1.5)
