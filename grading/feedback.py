@@ -1,0 +1,116 @@
+"""Feedback pages for students: their notebook with scores, and no hidden tests.
+
+nbgrader's own feedback shows the hidden tests' source and, when one fails, its traceback,
+which gives the answers away. Here each test cell keeps only its visible part; a failure in
+the visible part shows its message (the messages are written to teach), and a failure in the
+hidden part says only that an edge case failed.
+"""
+
+import html
+import re
+
+import nbformat
+
+HIDDEN_START = "### BEGIN HIDDEN TESTS"
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+MAX_OUTPUT_CHARS = 5000
+
+HIDDEN_FAILURE = ("A hidden test in this cell failed. Hidden tests check edge cases: inputs of other "
+                  "shapes, a single example as well as a batch, and extreme values.")
+
+
+def is_test_cell(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+def visible_lines(source):
+    """Number of lines of a test cell before its hidden tests (all of them if there are none)."""
+    lines = source.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip() == HIDDEN_START:
+            return i
+    return len(lines)
+
+
+def describe_failure(cell):
+    """A safe one-paragraph description of why a test cell failed, or None if it passed.
+
+    ``cell`` is an executed test cell whose source still contains its hidden tests.
+    """
+    n_visible = visible_lines(cell.source)
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            trace = _ANSI.sub("", "\n".join(output.get("traceback", [])))
+            line = _CELL_LINE.search(trace)
+            if line and int(line.group(1)) <= n_visible:
+                return f"{output.ename}: {_ANSI.sub('', output.evalue)}".strip()
+            if output.ename == "CellTimeoutError":
+                return "This cell ran out of time: look for an endless loop or very slow code."
+            return HIDDEN_FAILURE
+        if output.output_type == "stream" and output.name == "stderr":
+            return "The test printed to stderr, which counts as a failure:\n" + output.text[:MAX_OUTPUT_CHARS]
+    return None
+
+
+def _without_hidden(source):
+    lines = source.splitlines()
+    n = visible_lines(source)
+    if n == len(lines):
+        return source
+    return "\n".join(lines[:n] + ["# (hidden tests are not shown)"])
+
+
+def _cap(output):
+    if output.output_type == "stream" and len(output.text) > MAX_OUTPUT_CHARS:
+        output.text = output.text[:MAX_OUTPUT_CHARS] + "\n... (output truncated)"
+    return output
+
+
+def feedback_notebook(nb, scores, max_scores, header_lines):
+    """A copy of the autograded notebook ``nb`` that is safe to show the student.
+
+    ``scores`` / ``max_scores``: {grade_id: points}. ``header_lines``: markdown lines to show
+    at the top (total, notes).
+    """
+    nb = nbformat.from_dict(nb)
+    cells = [nbformat.v4.new_markdown_cell("\n".join(header_lines))]
+    for cell in nb.cells:
+        if not is_test_cell(cell):
+            if cell.cell_type == "code":
+                cell.outputs = [_cap(o) for o in cell.outputs]
+            cells.append(cell)
+            continue
+        gid = cell.metadata.nbgrader.grade_id
+        failure = describe_failure(cell)
+        cell.source = _without_hidden(cell.source)
+        cell.outputs = [] if failure is None else [
+            nbformat.v4.new_output("stream", name="stdout", text=failure)]
+        cells.append(cell)
+        score, top = scores.get(gid), max_scores.get(gid, 0)
+        mark = "✓" if score == top else "✗"
+        cells.append(nbformat.v4.new_markdown_cell(
+            f"**{mark} {gid}: {_fmt(score)} / {_fmt(top)} points**"))
+    nb.cells = cells
+    return nb
+
+
+def _fmt(x):
+    return "–" if x is None else f"{x:g}"
+
+
+def to_html(nb, title):
+    """Render a notebook as a standalone HTML page."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def error_page(student, assignment, message):
+    """A short HTML page for a submission that could not be graded."""
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(student)}: "
+            f"{html.escape(assignment)}</title></head><body><h1>{html.escape(assignment)}: not graded</h1>"
+            f"<p>Student: {html.escape(student)}</p><p>{html.escape(message)}</p></body></html>")

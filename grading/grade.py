@@ -1,0 +1,278 @@
+"""``grade``: score a folder of submissions, one scratch nbgrader course per student.
+
+How a batch runs:
+
+1. A template course is made once: the assignment's source notebook, released, with its
+   gradebook filled in (cells, points, checksums).
+2. Each submission is pre-checked in this process (no student code runs here). A notebook
+   that cannot be graded gets a clear message and the batch goes on.
+3. Each gradable student gets a copy of the template and is autograded by nbgrader in a
+   forked child process, in its own session, with a per-cell and a per-student time limit;
+   ``jobs`` children run at once. A child that overruns is killed with all its processes.
+4. This process reads the scores back from the student's scratch gradebook and writes
+   ``results/<student>.json``, ``feedback/<student>.html`` and ``grades.csv`` at once, each
+   atomically. Students already graded are skipped on the next run (``force`` regrades
+   them; errors and timeouts are always retried), so a batch killed halfway loses nothing.
+"""
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+import psutil
+from tqdm import tqdm
+
+from grading import feedback
+from grading.course import COURSE_ID, GradingError, make_course, run_converter
+from grading.report import write_atomic, write_csv
+from grading.submissions import discover, load_checked
+
+KERNEL_DIED = ("the Python kernel died while running the notebook (a crash, or os._exit in a cell), so "
+               "no test could be scored: run the notebook with Kernel > Restart Kernel and Run All Cells "
+               "to find the cell that kills it")
+
+
+@dataclass
+class Result:
+    """The outcome for one student; ``status`` is ``graded``, ``error`` or ``timeout``."""
+
+    student: str
+    status: str
+    scores: dict = field(default_factory=dict)
+    total: float | None = None
+    max_total: float = 0.0
+    messages: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def graded(self):
+        return self.status == "graded"
+
+
+def test_cells(notebook):
+    """[(grade_id, points)] of the autograded test cells, in notebook order."""
+    return [(c.metadata.nbgrader.grade_id, float(c.metadata.nbgrader.points))
+            for c in notebook.cells if feedback.is_test_cell(c)]
+
+
+def _child(scratch, assignment, student, cell_timeout):
+    """Runs in the forked child: autograde one student, then exit (never returns)."""
+    code = 0
+    try:
+        os.setsid()
+        log = os.open(scratch / "child.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = "1"          # the kernels share the machine's cores
+        os.environ["MPLBACKEND"] = "Agg"
+        from nbgrader.converters import Autograde
+
+        run_converter(Autograde, scratch, assignment, student, **{
+            "Execute.timeout": int(cell_timeout), "Execute.shutdown_kernel": "immediate",
+            "Autograde.create_student": True})
+    except BaseException as error:  # anything at all: report it through the exit code and a file
+        (scratch / "child-error.txt").write_text(str(error), encoding="utf-8")
+        code = 3
+    finally:
+        os._exit(code)
+
+
+def _kill_tree(pid):
+    """Kill a child process and every descendant it has (kernels run in sessions of their own)."""
+    try:
+        parent = psutil.Process(pid)
+        procs = parent.children(recursive=True) + [parent]
+    except psutil.NoSuchProcess:
+        procs = []
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=5)
+    try:
+        os.waitpid(pid, 0)          # reap it, unless wait_procs already did
+    except ChildProcessError:
+        pass
+
+
+class Batch:
+    """Grades the submissions in ``submissions`` for ``assignment`` into the folder ``out``."""
+
+    def __init__(self, assignment, submissions, out, jobs=2, cell_timeout=60, student_timeout=600,
+                 force=False, progress=True):
+        self.assignment, self.submissions, self.out = assignment, Path(submissions), Path(out)
+        self.jobs, self.cell_timeout, self.student_timeout = max(1, int(jobs)), cell_timeout, student_timeout
+        self.force, self.progress = force, progress
+        self.results = {}
+
+    # -- files -------------------------------------------------------------------------------
+    def _result_path(self, student):
+        return self.out / "results" / f"{student}.json"
+
+    def _load_previous(self, student):
+        path = self._result_path(student)
+        if self.force or not path.exists():
+            return None
+        try:
+            previous = Result(**json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError):
+            return None          # a damaged result file: grade again
+        return previous if previous.graded else None    # errors and timeouts are retried
+
+    def _save(self, result, page):
+        result.messages = list(dict.fromkeys(result.messages))
+        self.results[result.student] = result
+        write_atomic(self._result_path(result.student), json.dumps(asdict(result), indent=1))
+        write_atomic(self.out / "feedback" / f"{result.student}.html", page)
+        write_csv(self.out / "grades.csv", self.tasks, self.results.values())
+
+    # -- one student -------------------------------------------------------------------------
+    def _prepare(self, sub):
+        """Pre-check one submission; return its scratch course, or save an error result."""
+        if sub.problem is None:
+            try:
+                nb, notes = load_checked(sub.path, self.release)
+                sub.notes.extend(notes)
+            except ValueError as error:
+                sub.problem = str(error)
+        if sub.problem is not None:
+            self._error(sub.student, sub.problem, sub.notes)
+            return None
+        scratch = self.work / sub.student
+        shutil.copytree(self.template, scratch)
+        target = scratch / "submitted" / sub.student / self.assignment.name / self.assignment.notebook
+        target.parent.mkdir(parents=True)
+        nbformat.write(nb, target)
+        return scratch
+
+    def _error(self, student, message, notes=(), status="error", seconds=0.0):
+        result = Result(student, status, max_total=self.max_total, messages=[message, *notes], seconds=seconds)
+        self._save(result, feedback.error_page(student, self.assignment.name, message))
+
+    def _collect(self, student, scratch, seconds, notes):
+        """Read the scores of a finished child from its scratch gradebook (trusted code only)."""
+        from nbgrader.api import Gradebook, MissingEntry
+
+        graded_nb = scratch / "autograded" / student / self.assignment.name / self.assignment.notebook
+        error_file = scratch / "child-error.txt"
+        if not graded_nb.exists():
+            log = (scratch / "nbgrader.log").read_text(errors="replace") if (scratch / "nbgrader.log").exists() else ""
+            if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
+                message = KERNEL_DIED
+            else:
+                detail = error_file.read_text(errors="replace") if error_file.exists() else "no log"
+                message = "nbgrader could not grade this notebook: " + detail.strip().splitlines()[0][:500]
+            self._error(student, message, notes, seconds=seconds)
+            return
+        try:
+            with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", COURSE_ID) as gb:
+                grades = gb.find_submission_notebook(Path(self.assignment.notebook).stem,
+                                                     self.assignment.name, student).grades
+                scores = {g.name: float(g.score or 0.0) for g in grades if g.name in self.max_scores}
+        except MissingEntry:
+            self._error(student, "nbgrader recorded no scores for this notebook", notes, seconds=seconds)
+            return
+        nb = nbformat.read(graded_nb, as_version=4)
+        messages = list(notes)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.get("ename") == "CellTimeoutError":
+                    messages.append(f"a cell was stopped after the {self.cell_timeout} s limit per cell")
+        total = sum(scores.values())
+        result = Result(student, "graded", scores, total, self.max_total, messages, seconds)
+        header = [f"# {self.assignment.name}: feedback for {student}", "",
+                  f"**Score: {total:g} / {self.max_total:g}**", ""]
+        header += [f"- {m}" for m in messages]
+        header += ["", "Each test cell below shows its visible tests and its points. Hidden tests "
+                   "(edge cases) ran too but are not shown."]
+        page = feedback.to_html(feedback.feedback_notebook(nb, scores, self.max_scores, header),
+                                f"{self.assignment.name} - {student}")
+        self._save(result, page)
+
+    # -- the batch ---------------------------------------------------------------------------
+    def run(self):
+        """Grade every submission; return the list of Results (previous ones included)."""
+        subs = discover(self.submissions, self.assignment.notebook)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.work = Path(tempfile.mkdtemp(prefix="nnfs-grade-"))
+        try:
+            self.template = self.work / "_template"
+            release_path = make_course(self.assignment, self.template)
+            self.release = nbformat.read(release_path, as_version=4)
+            source = nbformat.read(self.assignment.source, as_version=4)
+            self.tasks = test_cells(source)
+            self.max_scores = dict(self.tasks)
+            self.max_total = sum(self.max_scores.values())
+            if not self.tasks:
+                raise GradingError(f"{self.assignment.source} has no graded test cells")
+            todo = []
+            for sub in subs:
+                previous = self._load_previous(sub.student)
+                if previous is not None:
+                    self.results[sub.student] = previous
+                else:
+                    todo.append(sub)
+            if self.results:
+                write_csv(self.out / "grades.csv", self.tasks, self.results.values())
+            self._grade_all(todo)
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+        return [self.results[s.student] for s in subs if s.student in self.results]
+
+    def _grade_all(self, subs):
+        bar = tqdm(total=len(subs), desc=f"grading {self.assignment.name}", unit="student",
+                   disable=not self.progress, file=sys.stderr)
+        pending = list(subs)
+        running = {}                      # pid -> (submission, scratch, start time)
+        try:
+            while pending or running:
+                while pending and len(running) < self.jobs:
+                    sub = pending.pop(0)
+                    scratch = self._prepare(sub)
+                    if scratch is None:
+                        bar.update()
+                        continue
+                    pid = os.fork()
+                    if pid == 0:
+                        _child(scratch, self.assignment, sub.student, self.cell_timeout)
+                    running[pid] = (sub, scratch, time.monotonic())
+                self._reap(running, bar)
+        finally:
+            for pid in list(running):
+                _kill_tree(pid)
+            bar.close()
+
+    def _reap(self, running, bar):
+        """Collect finished children and kill those over the per-student limit."""
+        time.sleep(0.05)
+        for pid, (sub, scratch, start) in list(running.items()):
+            elapsed = time.monotonic() - start
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if not done and elapsed > self.student_timeout:
+                _kill_tree(pid)
+                del running[pid]
+                self._error(sub.student, f"grading took longer than the {self.student_timeout:g} s limit per "
+                            "student and was stopped: look for an endless loop or very slow code",
+                            sub.notes, status="timeout", seconds=elapsed)
+                bar.update()
+            elif done:
+                del running[pid]
+                self._collect(sub.student, scratch, elapsed, sub.notes)
+                shutil.rmtree(scratch, ignore_errors=True)
+                bar.update()
+
+
+def grade(assignment, submissions, out, **options):
+    """Grade a batch; see :class:`Batch` for the options. Returns the list of Results."""
+    return Batch(assignment, submissions, out, **options).run()
+

@@ -1,0 +1,169 @@
+"""Finding each student's notebook in a folder of submissions, and checking it before any code runs.
+
+Layouts accepted (one entry per student)::
+
+    submissions/alice/neurons.ipynb                 a folder per student (any depth inside)
+    submissions/bob.ipynb                           or one notebook per student
+
+Pre-checks turn the usual accidents into one clear message per student instead of a crash:
+a file that is not a notebook, a wrong file name, a duplicated or unknown nbgrader cell.
+Cells the student deleted are put back from the released notebook (a deleted answer scores 0;
+a deleted test still runs).
+"""
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+MAX_BYTES = 20 * 1024 * 1024
+SCHEMA_VERSION = 3
+_IGNORED = re.compile(r"^(\.|__MACOSX$)")
+_VARIANT = re.compile(r"(\s*\(\d+\)|[-_ ]?copy\d*|[-_ ]\d+)$", re.IGNORECASE)
+
+
+@dataclass
+class Submission:
+    """One student's entry: where the notebook is, and why it cannot be graded (if so)."""
+
+    student: str
+    path: Path | None = None
+    problem: str | None = None
+    notes: list = field(default_factory=list)
+
+
+def _student_id(name):
+    """A safe student id: letters, digits, '.', '_', '-' and '@' (other characters become '_')."""
+    return re.sub(r"[^A-Za-z0-9._@-]", "_", name).strip("._") or "student"
+
+
+def _normalise(filename):
+    """``Neurons (1).ipynb`` and ``neurons-Copy1.ipynb`` both become ``neurons``."""
+    return _VARIANT.sub("", Path(filename).stem.strip()).lower()
+
+
+def _pick_notebook(folder, expected):
+    """Return (path, note) for the notebook to grade in ``folder``, or raise ValueError with advice."""
+    notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    exact = [p for p in notebooks if p.name == expected]
+    if len(exact) == 1:
+        return exact[0], None
+    close = [p for p in notebooks if _normalise(p.name) == _normalise(expected)]
+    if len(exact) > 1 or len(close) > 1:
+        names = ", ".join(str(p.relative_to(folder)) for p in (exact or close))
+        raise ValueError(f"several notebooks could be {expected} ({names}): keep only one")
+    if len(close) == 1:
+        return close[0], f"graded {close[0].name!r} as {expected}"
+    found = ", ".join(p.name for p in notebooks) or "no .ipynb file at all"
+    raise ValueError(f"no notebook named {expected} (found: {found}); "
+                     f"submit the exercise notebook under its original name {expected}")
+
+
+def discover(folder, expected_name):
+    """Every student's submission in ``folder``, sorted by student id.
+
+    ``expected_name`` is the notebook's file name, e.g. ``neurons.ipynb``.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"submissions folder {folder} does not exist")
+    found = {}
+    for entry in sorted(folder.iterdir()):
+        if _IGNORED.match(entry.name) or not (entry.is_dir() or entry.suffix == ".ipynb"):
+            continue
+        sub = Submission(_student_id(entry.stem if entry.is_file() else entry.name))
+        if sub.student in found:
+            sub.problem = f"two entries map to the student id {sub.student!r}; rename one of them"
+            sub.student = f"{sub.student}~{entry.name}"
+        elif entry.is_file():
+            sub.path = entry
+        else:
+            try:
+                sub.path, note = _pick_notebook(entry, expected_name)
+                if note:
+                    sub.notes.append(note)
+            except ValueError as error:
+                sub.problem = str(error)
+        found[sub.student] = sub
+    return list(found.values())
+
+
+def _grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def load_checked(path, release, max_bytes=MAX_BYTES):
+    """Read the notebook at ``path`` and line it up with the released notebook ``release``.
+
+    Returns ``(notebook, notes)``: a notebook ready for nbgrader, and what was repaired.
+    Raises ValueError with a message for the student and the instructor when the file
+    cannot be graded.
+    """
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ValueError(f"the notebook is {size / 2**20:.0f} MB, over the {max_bytes / 2**20:.0f} MB limit: "
+                         "clear all outputs (Kernel > Restart Kernel and Clear All Outputs) and resubmit")
+    if size == 0:
+        raise ValueError("the notebook file is empty: save the notebook in Jupyter and submit it again")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"the file is not UTF-8 text (byte {error.start}): it is not a Jupyter notebook, "
+                         "or it was damaged; download it again from Jupyter (File > Download)") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"the file is not valid notebook JSON ({error.msg} at line {error.lineno}): "
+                         "it was damaged or edited outside Jupyter; download it again from Jupyter") from None
+    if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
+        raise ValueError("the file is JSON but not a Jupyter notebook (no cells)")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as error:  # nbformat raises many kinds of errors on malformed notebooks
+        raise ValueError(f"the notebook could not be read ({type(error).__name__}: {error})") from None
+    return _align_cells(nb, release)
+
+
+def _align_cells(nb, release):
+    """Check the nbgrader cells of ``nb`` against ``release`` and put back deleted ones."""
+    expected = {_grade_id(c): c for c in release.cells if _grade_id(c)}
+    seen, notes = {}, []
+    for cell in nb.cells:
+        gid = _grade_id(cell)
+        if gid is None:
+            continue
+        version = cell.metadata.nbgrader.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"cell {gid!r} has nbgrader schema version {version!r}, expected {SCHEMA_VERSION}: "
+                             "the notebook was made by another nbgrader; start from the released exercise")
+        if gid in seen:
+            raise ValueError(f"the graded cell {gid!r} appears more than once: delete the copies "
+                             "so that each answer and test cell appears exactly once")
+        seen[gid] = cell
+        if gid not in expected:
+            notes.append(f"cell {gid!r} is not part of the exercise; it runs as an ordinary cell")
+            del cell.metadata["nbgrader"]
+    missing = [gid for gid in expected if gid not in seen]
+    for gid in missing:
+        _insert_like_release(nb, release, gid)
+        kind = "answer" if expected[gid].metadata.nbgrader.get("solution") else "locked"
+        notes.append(f"the {kind} cell {gid!r} was missing and was restored from the exercise"
+                     + (" (so it scores 0)" if kind == "answer" else ""))
+    return nb, notes
+
+
+def _insert_like_release(nb, release, gid):
+    """Insert the released cell ``gid`` after the cell that precedes it in the release."""
+    order = [_grade_id(c) for c in release.cells]
+    cell = copy.deepcopy(release.cells[order.index(gid)])
+    position = 0
+    for previous in reversed(order[:order.index(gid)]):
+        indices = [i for i, c in enumerate(nb.cells) if previous is not None and _grade_id(c) == previous]
+        if indices:
+            position = indices[0] + 1
+            break
+    nb.cells.insert(position, cell)
