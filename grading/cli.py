@@ -58,7 +58,7 @@ def _infer_assignment(root, submissions):
 
 
 def _grade(args):
-    from grading.grade import grade, test_cells
+    from grading.grade import grade, tasks_of
     from grading.report import plot_summary, summary_text
 
     if not Path(args.submissions).is_dir():
@@ -79,7 +79,7 @@ def _grade(args):
         print(f"error: no submissions found in {args.submissions} (expected one folder or one .ipynb "
               "per student)", file=sys.stderr)
         return 2
-    tasks = test_cells(nbformat.read(assignment.source, as_version=4))
+    tasks = tasks_of(nbformat.read(assignment.source, as_version=4))
     out = Path(args.out)
     plot_summary(out / "summary.png", tasks, results)
     print(summary_text(assignment.name, tasks, results, time.monotonic() - start))

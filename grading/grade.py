@@ -55,8 +55,8 @@ class Result:
         return self.status == "graded"
 
 
-def test_cells(notebook):
-    """[(grade_id, points)] of the autograded test cells, in notebook order."""
+def tasks_of(notebook):
+    """The tasks of an exercise: [(grade_id, points)] of its autograded test cells, in order."""
     return [(c.metadata.nbgrader.grade_id, float(c.metadata.nbgrader.points))
             for c in notebook.cells if feedback.is_test_cell(c)]
 
@@ -210,7 +210,7 @@ class Batch:
             release_path = make_course(self.assignment, self.template)
             self.release = nbformat.read(release_path, as_version=4)
             source = nbformat.read(self.assignment.source, as_version=4)
-            self.tasks = test_cells(source)
+            self.tasks = tasks_of(source)
             self.max_scores = dict(self.tasks)
             self.max_total = sum(self.max_scores.values())
             if not self.tasks:
