@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup book test release check-release clean
+.PHONY: setup book test release clean
 
 setup: $(STAMP)
 
