@@ -52,7 +52,7 @@ class Linear(Layer):
         self._x = x
         y = x @ self.weight.data.T
         if self.bias is not None:
-            y = y + self.bias.data
+            y += self.bias.data          # in place: y is a fresh array
         return y
 
     def backward(self, grad_output):
@@ -103,7 +103,7 @@ class Dropout(Layer):
         if not self.training or self.p == 0:
             self._scale = np.ones((), dtype=x.dtype)
             return x
-        keep = self.rng.random(x.shape) >= self.p
+        keep = self.rng.random(x.shape, dtype=x.dtype if x.dtype == np.float32 else np.float64) >= self.p
         self._scale = keep.astype(x.dtype) / x.dtype.type(1.0 - self.p)
         return x * self._scale
 

@@ -64,7 +64,11 @@ class Optimizer:
             p.data -= self._update(g, state)
 
     def _update(self, g, state):
-        """Return the amount to subtract from θ given its (decayed) gradient g."""
+        """Return the amount to subtract from θ given its (decayed) gradient g.
+
+        ``state`` is this parameter's dict; the returned array may be a buffer kept in it.
+        Updates work in place on buffers of the parameter's dtype, so float32 stays float32.
+        """
         raise NotImplementedError
 
     def __repr__(self):
@@ -93,11 +97,15 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
 
     def _update(self, g, state):
-        if self.momentum:
-            v = state.get("velocity")
-            state["velocity"] = g.copy() if v is None else self.momentum * v + g
-            g = state["velocity"]
-        return self.lr * g
+        if not self.momentum:
+            return self.lr * g
+        if "velocity" not in state:
+            state["velocity"] = g.copy()
+        else:
+            v = state["velocity"]
+            v *= self.momentum
+            v += g
+        return self.lr * state["velocity"]
 
 
 class RMSprop(Optimizer):
@@ -123,9 +131,17 @@ class RMSprop(Optimizer):
         self.alpha, self.eps = float(alpha), float(eps)
 
     def _update(self, g, state):
-        s = state.get("square_avg", 0.0)
-        state["square_avg"] = s = self.alpha * s + (1 - self.alpha) * g * g
-        return self.lr * g / (np.sqrt(s) + self.eps)
+        if "square_avg" not in state:
+            state["square_avg"], state["buffer"] = np.zeros_like(g), np.empty_like(g)
+        s, buf = state["square_avg"], state["buffer"]
+        s *= self.alpha
+        np.multiply(g, g, out=buf)
+        s += (1 - self.alpha) * buf
+        np.sqrt(s, out=buf)
+        buf += self.eps
+        np.divide(g, buf, out=buf)
+        buf *= self.lr
+        return buf
 
 
 class Adam(Optimizer):
@@ -155,8 +171,19 @@ class Adam(Optimizer):
 
     def _update(self, g, state):
         b1, b2 = self.betas
-        state["m"] = m = b1 * state.get("m", 0.0) + (1 - b1) * g
-        state["v"] = v = b2 * state.get("v", 0.0) + (1 - b2) * g * g
-        m_hat = m / (1 - b1 ** self.steps)
-        v_hat = v / (1 - b2 ** self.steps)
-        return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        if "m" not in state:
+            state["m"], state["v"], state["buffer"] = np.zeros_like(g), np.zeros_like(g), np.empty_like(g)
+        m, v, buf = state["m"], state["v"], state["buffer"]
+        m *= b1
+        m += (1 - b1) * g
+        v *= b2
+        np.multiply(g, g, out=buf)
+        buf *= 1 - b2
+        v += buf
+        # lr · m̂ / (√v̂ + ε) with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), computed in `buf`
+        np.sqrt(v, out=buf)
+        buf /= np.sqrt(1 - b2 ** self.steps)
+        buf += self.eps
+        np.divide(m, buf, out=buf)
+        buf *= self.lr / (1 - b1 ** self.steps)
+        return buf

@@ -89,3 +89,25 @@ def test_bad_parameter_lists():
         Adam([Parameter(np.zeros(2))], betas=(0.9, 1.0))
     with pytest.raises(ValueError, match="alpha"):
         RMSprop([Parameter(np.zeros(2))], alpha=1.5)
+
+
+@pytest.mark.parametrize("opt_cls", [SGD, RMSprop, Adam])
+def test_float32_parameters_stay_float32(opt_cls, rng):
+    p = Parameter(rng.normal(size=(4, 3)).astype(np.float32))
+    opt = opt_cls([p], lr=0.01, **({"momentum": 0.9} if opt_cls is SGD else {}))
+    for _ in range(3):
+        p.grad[...] = rng.normal(size=(4, 3))
+        opt.step()
+    assert p.data.dtype == np.float32 and all(
+        a.dtype == np.float32 for s in opt.state for a in s.values() if isinstance(a, np.ndarray))
+
+
+def test_momentum_state_does_not_alias_the_gradient():
+    p = Parameter(np.array([1.0]))
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    p.grad[...] = 1.0
+    opt.step()
+    opt.zero_grad()                      # must not wipe the velocity
+    p.grad[...] = 1.0
+    opt.step()
+    assert p.data[0] == pytest.approx(1 - 0.1 - 0.1 * 1.9)
