@@ -43,3 +43,124 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, padding=0.5, 
     if title:
         ax.set_title(title)
     return ax
+
+
+def _arrow(ax, start, end, **kwargs):
+    ax.annotate("", xy=end, xytext=start,
+                arrowprops=dict(arrowstyle="-|>", color=kwargs.pop("color", "0.25"), lw=1.2,
+                                shrinkA=0, shrinkB=0, **kwargs))
+
+
+def draw_neuron(n_inputs=3, ax=None, activation="σ"):
+    """Draw one artificial neuron: inputs, weights, bias, weighted sum, activation and output.
+
+    Inputs x1 … xn sit on the left; arrows labelled w1 … wn lead into a circle that shows the
+    weighted sum Σ followed by the activation f; a bias b feeds in from above, and the output
+    arrow on the right is labelled a = f(w·x + b).
+
+    Parameters
+    ----------
+    n_inputs : int
+        Number of inputs n (at least 1).
+    ax : matplotlib Axes, optional
+        Where to draw; by default the current Axes.
+    activation : str
+        The symbol shown for the activation f, e.g. ``"σ"`` or ``"step"``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    n_inputs = int(n_inputs)
+    if n_inputs < 1:
+        raise ValueError(f"draw_neuron needs at least one input, got n_inputs={n_inputs}")
+    ax = ax or plt.gca()
+    center, radius = np.array([5.0, 0.0]), 1.0
+    ys = np.linspace(1.6, -1.6, n_inputs) * (1 if n_inputs > 1 else 0) * min(1.0, n_inputs / 3)
+    for i, y in enumerate(ys, start=1):
+        node = np.array([1.0, y])
+        ax.add_patch(plt.Circle(node, 0.35, facecolor="#dbe9f6", edgecolor="0.25", lw=1.2))
+        ax.text(*node, f"$x_{{{i}}}$", ha="center", va="center", fontsize=12)
+        direction = center - node
+        end = center - radius * direction / np.linalg.norm(direction)
+        start = node + 0.35 * direction / np.linalg.norm(direction)
+        _arrow(ax, start, end)
+        mid = start + 0.45 * (end - start)
+        ax.text(mid[0], mid[1] + 0.22, f"$w_{{{i}}}$", ha="center", va="bottom", fontsize=11,
+                color="#d62728")
+    bias_node = center + np.array([0.0, 2.6])
+    ax.text(*bias_node, "$b$", ha="center", va="center", fontsize=12,
+            bbox=dict(boxstyle="round", facecolor="#fde8d0", edgecolor="0.25"))
+    _arrow(ax, bias_node - np.array([0.0, 0.35]), center + np.array([0.0, radius]))
+    ax.add_patch(plt.Circle(center, radius, facecolor="#f4f4f4", edgecolor="0.1", lw=1.5))
+    ax.plot([center[0], center[0]], [center[1] - 0.8 * radius, center[1] + 0.8 * radius],
+            color="0.4", lw=1)
+    ax.text(center[0] - 0.45, center[1], "Σ", ha="center", va="center", fontsize=16)
+    ax.text(center[0] + 0.45, center[1], activation, ha="center", va="center", fontsize=13)
+    out_end = center + np.array([3.2, 0.0])
+    _arrow(ax, center + np.array([radius, 0.0]), out_end)
+    ax.text(out_end[0] + 0.15, out_end[1], r"$a = f(\mathbf{w}\cdot\mathbf{x} + b)$",
+            ha="left", va="center", fontsize=12)
+    ax.set_xlim(0.3, 11.8)
+    ax.set_ylim(-2.3, 3.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def draw_network(layer_sizes, ax=None, labels=None):
+    """Draw a fully connected feed-forward network, one column of circles per layer.
+
+    Every unit of a layer is joined by a line to every unit of the next layer. Each column gets
+    a caption such as "input (3)", "hidden (4)" or "output (1)".
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, input first, e.g. ``[3, 4, 1]``. Needs at least two layers, each of
+        size at least 1.
+    ax : matplotlib Axes, optional
+        Where to draw; by default the current Axes.
+    labels : sequence of str, optional
+        One caption name per layer; by default "input", "hidden" (or "hidden 1", "hidden 2",
+        … when there are several) and "output". The size is appended in brackets.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    sizes = [int(s) for s in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"draw_network needs at least 2 layers (input and output), got {sizes}")
+    if min(sizes) < 1:
+        raise ValueError(f"draw_network needs every layer size to be at least 1, got {sizes}")
+    n_hidden = len(sizes) - 2
+    if labels is None:
+        hidden = ["hidden"] if n_hidden == 1 else [f"hidden {i}" for i in range(1, n_hidden + 1)]
+        labels = ["input", *hidden, "output"]
+    if len(labels) != len(sizes):
+        raise ValueError(f"draw_network got {len(labels)} labels for {len(sizes)} layers")
+    ax = ax or plt.gca()
+    spacing, radius, gap = 1.0, 0.3, 3.0
+    tallest = max(sizes)
+    positions = []
+    for j, n in enumerate(sizes):
+        ys = (np.arange(n) - (n - 1) / 2) * spacing
+        positions.append([(j * gap, y) for y in ys[::-1]])
+    for left, right in zip(positions[:-1], positions[1:]):
+        for x0, y0 in left:
+            for x1, y1 in right:
+                ax.plot([x0 + radius, x1 - radius], [y0, y1], color="0.6", lw=0.8, zorder=1)
+    colors = ["#dbe9f6"] + ["#e5f5e0"] * n_hidden + ["#fde8d0"]
+    for j, (column, color) in enumerate(zip(positions, colors)):
+        for x, y in column:
+            ax.add_patch(plt.Circle((x, y), radius, facecolor=color, edgecolor="0.2", lw=1.2,
+                                    zorder=2))
+        ax.text(j * gap, -(tallest - 1) / 2 * spacing - 0.8, f"{labels[j]} ({sizes[j]})",
+                ha="center", va="top", fontsize=11)
+    half = (tallest - 1) / 2 * spacing
+    ax.set_xlim(-0.8, (len(sizes) - 1) * gap + 0.8)
+    ax.set_ylim(-half - 1.5, half + 0.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
