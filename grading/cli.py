@@ -58,7 +58,7 @@ def _infer_assignment(root, submissions):
 
 
 def _grade(args):
-    from grading.grade import grade, tasks_of
+    from grading.grade import Batch
     from grading.report import plot_summary, summary_text
 
     if not Path(args.submissions).is_dir():
@@ -73,16 +73,16 @@ def _grade(args):
                   f"(one of: {', '.join(find_assignments(args.root))})", file=sys.stderr)
             return 2
     start = time.monotonic()
-    results = grade(assignment, args.submissions, args.out, jobs=args.jobs, cell_timeout=args.cell_timeout,
-                    student_timeout=args.student_timeout, force=args.force, progress=not args.no_progress)
+    batch = Batch(assignment, args.submissions, args.out, jobs=args.jobs, cell_timeout=args.cell_timeout,
+                  student_timeout=args.student_timeout, force=args.force, progress=not args.no_progress)
+    results = batch.run()
     if not results:
         print(f"error: no submissions found in {args.submissions} (expected one folder or one .ipynb "
               "per student)", file=sys.stderr)
         return 2
-    tasks = tasks_of(nbformat.read(assignment.source, as_version=4))
     out = Path(args.out)
-    plot_summary(out / "summary.png", tasks, results)
-    print(summary_text(assignment.name, tasks, results, time.monotonic() - start))
+    plot_summary(out / "summary.png", batch.tasks, results)
+    print(summary_text(assignment.name, batch.tasks, results, time.monotonic() - start))
     print(f"wrote {out / 'grades.csv'}, {out / 'feedback'}/<student>.html and {out / 'summary.png'}")
     return 0 if all(r.graded for r in results) else 1
 

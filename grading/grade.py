@@ -270,9 +270,3 @@ class Batch:
                 self._collect(sub.student, scratch, elapsed, sub.notes)
                 shutil.rmtree(scratch, ignore_errors=True)
                 bar.update()
-
-
-def grade(assignment, submissions, out, **options):
-    """Grade a batch; see :class:`Batch` for the options. Returns the list of Results."""
-    return Batch(assignment, submissions, out, **options).run()
-
