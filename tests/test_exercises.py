@@ -2,7 +2,7 @@
 
 For each assignment in solutions/: the committed student version in exercises/ is exactly what
 ``python -m grading release`` generates; the solution scores full marks; the blank release
-scores 0; and each typical wrong answer in wrong_answers.py loses exactly the points it should.
+scores 0; and each typical wrong answer in tests/wrong_answers/ loses exactly the points it should.
 """
 
 import csv
@@ -38,7 +38,7 @@ def test_exercise_is_up_to_date(name):
 def test_exercise_size_and_wrong_answer_coverage(name):
     tasks = dict(tasks_of(nbformat.read(ASSIGNMENTS[name].source, as_version=4)))
     assert len(tasks) >= 5 and sum(tasks.values()) >= 20, f"{name}: {len(tasks)} tasks, {sum(tasks.values())} points"
-    assert name in WRONG_ANSWERS, f"add typical wrong answers for {name} to tests/wrong_answers.py"
+    assert name in WRONG_ANSWERS, f"add typical wrong answers for {name} in a module of tests/wrong_answers/"
     covered = {t for _, failing in WRONG_ANSWERS[name].values() for t in failing}
     assert covered == set(tasks), f"no wrong answer fails {sorted(set(tasks) - covered)}"
 

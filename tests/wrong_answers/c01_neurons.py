@@ -1,14 +1,8 @@
-"""Typical wrong answers for each graded exercise, and the test cells each one must fail.
+"""Typical wrong answers for the Chapter 1 exercise (see __init__.py for the format)."""
 
-For every chapter, ``WRONG_ANSWERS[chapter]`` maps a name to ``(answers, failing_tests)``:
-``answers`` replaces some answer cells of the solution ({grade_id: source}); the submission must
-lose exactly the points of ``failing_tests`` and keep all others. Every test cell of an exercise
-must be failed by at least one wrong answer (tests/test_exercises.py checks this).
-"""
+CHAPTER = "01-neurons"
 
-WRONG_ANSWERS = {}
-
-WRONG_ANSWERS["01-neurons"] = {
+WRONG = {
     "sigmoid_overflows": (
         {
             "sigmoid": """\
