@@ -45,6 +45,116 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution=200, padding=0.5, 
     return ax
 
 
+
+def plot_history(history, keys=None, ax=None, title=None):
+    """Plot training curves: one line per entry of a history, against the epoch number.
+
+    Losses and accuracies have different scales, so pass ``keys`` (or two Axes' worth of calls)
+    to keep them apart; by default every key whose name contains "loss" is drawn. A key and its
+    ``val_`` twin share a colour: solid for training, dashed for validation.
+
+    Parameters
+    ----------
+    history : dict of str to sequence of float
+        What :func:`nnlib.training.fit` returns, e.g. ``{"loss": [...], "val_loss": [...]}``;
+        each sequence has one value per epoch, epoch 1 first.
+    keys : sequence of str, optional
+        The entries to draw.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns the Axes.
+    """
+    keys = list(keys) if keys is not None else [k for k in history if "loss" in k]
+    missing = [k for k in keys if k not in history]
+    if missing or not keys:
+        raise ValueError(f"plot_history: history has keys {sorted(history)}, cannot plot {missing or keys}")
+    ax = ax or plt.gca()
+    bases = list(dict.fromkeys(k.removeprefix("val_") for k in keys))
+    for key in keys:
+        values = np.asarray(history[key], dtype=float)
+        base = key.removeprefix("val_")
+        color = CLASS_COLORS[bases.index(base) % len(CLASS_COLORS)]
+        ax.plot(np.arange(1, len(values) + 1), values, color=color,
+                linestyle="--" if key.startswith("val_") else "-", label=key)
+    ax.set_xlabel("epoch")
+    ax.legend(loc="best", fontsize="small")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_activation(f, df, x=None, ax=None, name=None):
+    """Plot an activation function f and its derivative f' on one Axes.
+
+    Parameters
+    ----------
+    f, df : callable
+        Elementwise functions of an array, e.g. ``nnlib.functional.tanh`` and ``tanh_grad``.
+    x : ndarray, shape (M,), optional
+        Where to evaluate them; by default 401 points on [-5, 5].
+    ax : matplotlib Axes, optional
+    name : str, optional
+        Used in the legend and title, e.g. ``"tanh"``; by default ``f.__name__``.
+
+    Returns the Axes.
+    """
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
+    if x.ndim != 1:
+        raise ValueError(f"plot_activation expected x of shape (M,), got {x.shape}")
+    name = name or getattr(f, "__name__", "f")
+    ax = ax or plt.gca()
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.axvline(0, color="0.8", lw=0.8)
+    ax.plot(x, f(x), color=CLASS_COLORS[0], lw=2, label=name)
+    ax.plot(x, df(x), color=CLASS_COLORS[1], lw=1.5, linestyle="--", label=f"{name}\u2032 (derivative)")
+    ax.set_xlabel("$x$")
+    ax.legend(loc="best", fontsize="small")
+    ax.set_title(name)
+    return ax
+
+
+def plot_layer_histograms(values, labels=None, bins=50, axes=None, title=None):
+    """One histogram per layer, side by side with a shared x-axis: how activations or gradients spread.
+
+    Parameters
+    ----------
+    values : sequence of ndarray
+        One array per layer (any shape; every entry counts), e.g. each layer's activations on a batch.
+    labels : sequence of str, optional
+        One caption per layer; by default "layer 1", "layer 2", ...
+    bins : int
+    axes : sequence of matplotlib Axes, optional
+        One per layer; by default a new figure with one row of subplots.
+    title : str, optional
+        A title for the whole row.
+
+    Returns the Axes, one per layer. Each caption also shows the layer's standard deviation.
+    """
+    arrays = [np.asarray(v, dtype=float).ravel() for v in values]
+    if not arrays or any(a.size == 0 for a in arrays):
+        raise ValueError("plot_layer_histograms needs one non-empty array per layer")
+    labels = list(labels) if labels is not None else [f"layer {i}" for i in range(1, len(arrays) + 1)]
+    if len(labels) != len(arrays):
+        raise ValueError(f"plot_layer_histograms got {len(labels)} labels for {len(arrays)} layers")
+    if axes is None:
+        fig, axes = plt.subplots(1, len(arrays), figsize=(1.6 * len(arrays) + 1, 2.4),
+                                 sharex=True, sharey=True, squeeze=False)
+        axes = axes[0]
+    if len(axes) != len(arrays):
+        raise ValueError(f"plot_layer_histograms got {len(axes)} Axes for {len(arrays)} layers")
+    finite = np.concatenate(arrays)
+    finite = finite[np.isfinite(finite)]
+    lo, hi = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
+    edges = np.linspace(lo, hi if hi > lo else lo + 1.0, bins + 1)
+    for ax, a, label in zip(axes, arrays, labels):
+        ax.hist(a[np.isfinite(a)], bins=edges, color=CLASS_COLORS[0])
+        ax.set_title(f"{label}\nstd {np.std(a):.2g}", fontsize="small")
+        ax.set_yticks([])
+    if title:
+        axes[0].figure.suptitle(title)
+    return axes
+
 def _arrow(ax, start, end, **kwargs):
     ax.annotate("", xy=end, xytext=start,
                 arrowprops=dict(arrowstyle="-|>", color=kwargs.pop("color", "0.25"), lw=1.2,

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from matplotlib.patches import Circle
 
-from nnlib.plotting import draw_network, draw_neuron, plot_decision_boundary
+from nnlib.plotting import (draw_network, draw_neuron, plot_activation, plot_decision_boundary,
+                            plot_history, plot_layer_histograms)
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +96,40 @@ def test_draw_network_rejects_bad_sizes(sizes):
 def test_draw_network_rejects_wrong_number_of_labels():
     with pytest.raises(ValueError, match="labels"):
         draw_network([3, 1], labels=["only one"])
+
+
+def test_plot_history_pairs_training_and_validation_curves():
+    history = {"loss": [1.0, 0.5, 0.25], "val_loss": [1.1, 0.7, 0.6], "accuracy": [0.5, 0.7, 0.9]}
+    ax = plot_history(history)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"loss", "val_loss"}                  # accuracies only when asked for
+    assert list(lines["loss"].get_xdata()) == [1, 2, 3]
+    assert list(lines["val_loss"].get_ydata()) == [1.1, 0.7, 0.6]
+    assert lines["loss"].get_color() == lines["val_loss"].get_color()
+    assert lines["val_loss"].get_linestyle() == "--"
+    plt.figure()
+    assert [l.get_label() for l in plot_history(history, keys=["accuracy"]).get_lines()] == ["accuracy"]
+
+
+def test_plot_history_names_missing_keys():
+    with pytest.raises(ValueError, match="val_accuracy"):
+        plot_history({"loss": [1.0]}, keys=["val_accuracy"])
+
+
+def test_plot_activation_draws_function_and_derivative():
+    ax = plot_activation(np.tanh, lambda x: 1 - np.tanh(x) ** 2, x=np.linspace(-2, 2, 5), name="tanh")
+    f, df = [line for line in ax.get_lines() if len(line.get_xdata()) == 5]
+    assert np.allclose(f.get_ydata(), np.tanh(np.linspace(-2, 2, 5)))
+    assert np.isclose(df.get_ydata()[2], 1.0)                  # tanh'(0) = 1
+    assert ax.get_title() == "tanh"
+
+
+def test_plot_layer_histograms_one_axes_per_layer_with_std(rng):
+    values = [rng.normal(scale=s, size=(100, 8)) for s in (1.0, 0.1, 0.01)]
+    axes = plot_layer_histograms(values)
+    assert len(axes) == 3
+    assert axes[0].get_title().startswith("layer 1\nstd ")
+    assert float(axes[2].get_title().split()[-1]) == pytest.approx(0.01, rel=0.1)
+    assert sum(p.get_height() for p in axes[1].patches) == 800  # every entry is counted
+    with pytest.raises(ValueError, match="2 labels for 3 layers"):
+        plot_layer_histograms(values, labels=["a", "b"])
