@@ -21,6 +21,11 @@ class Linear(Layer):
         Source of the initial weights (a seed makes them reproducible).
     dtype : str or numpy dtype
         ``"float64"`` (default; needed for gradient checks) or ``"float32"`` (faster).
+    input_grad : bool
+        Whether backward computes dL/dx (default True). Set it to False on a network's first
+        layer, whose input is data that nobody differentiates: backward then skips that matrix
+        product (a third of the layer's backward work) and returns None, as PyTorch skips
+        gradients for inputs that do not require them.
 
     Attributes
     ----------
@@ -35,7 +40,7 @@ class Linear(Layer):
       and dL/db = Σ_n grad_output[n], shape (out_features,)
     """
 
-    def __init__(self, in_features, out_features, bias=True, rng=None, dtype="float64"):
+    def __init__(self, in_features, out_features, bias=True, rng=None, dtype="float64", input_grad=True):
         if int(in_features) < 1 or int(out_features) < 1:
             raise ValueError(f"Linear needs positive sizes, got in_features={in_features}, "
                              f"out_features={out_features}")
@@ -44,6 +49,7 @@ class Linear(Layer):
         k = 1.0 / np.sqrt(self.in_features)
         self.weight = Parameter(rng.uniform(-k, k, (self.out_features, self.in_features)).astype(dtype))
         self.bias = Parameter(rng.uniform(-k, k, self.out_features).astype(dtype)) if bias else None
+        self.input_grad = bool(input_grad)
         self._x = None
 
     def forward(self, x):
@@ -62,11 +68,11 @@ class Linear(Layer):
         self.weight.grad += grad_output.T @ x
         if self.bias is not None:
             self.bias.grad += grad_output.sum(axis=0)
-        return grad_output @ self.weight.data
+        return grad_output @ self.weight.data if self.input_grad else None
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+                f"bias={self.bias is not None}" + ("" if self.input_grad else ", input_grad=False"))
 
 
 class Dropout(Layer):

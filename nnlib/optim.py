@@ -174,16 +174,18 @@ class Adam(Optimizer):
         if "m" not in state:
             state["m"], state["v"], state["buffer"] = np.zeros_like(g), np.zeros_like(g), np.empty_like(g)
         m, v, buf = state["m"], state["v"], state["buffer"]
+        np.multiply(g, 1 - b1, out=buf)
         m *= b1
-        m += (1 - b1) * g
-        v *= b2
+        m += buf
         np.multiply(g, g, out=buf)
         buf *= 1 - b2
+        v *= b2
         v += buf
-        # lr · m̂ / (√v̂ + ε) with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), computed in `buf`
+        # lr · m̂ / (√v̂ + ε) = (lr·√c₂/c₁) · m / (√v + ε·√c₂) with c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ:
+        # the same number as PyTorch's, in four passes over the array instead of five
+        c1, c2 = 1 - b1 ** self.steps, 1 - b2 ** self.steps
         np.sqrt(v, out=buf)
-        buf /= np.sqrt(1 - b2 ** self.steps)
-        buf += self.eps
+        buf += self.eps * np.sqrt(c2)
         np.divide(m, buf, out=buf)
-        buf *= self.lr / (1 - b1 ** self.steps)
+        buf *= self.lr * np.sqrt(c2) / c1
         return buf

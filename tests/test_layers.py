@@ -43,6 +43,16 @@ def test_linear_float32_end_to_end():
     assert grad.dtype == np.float32 and layer.weight.grad.dtype == np.float32
 
 
+def test_linear_without_input_grad_gives_the_same_parameter_gradients(rng):
+    x, g = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    full, first = Linear(3, 2, rng=7), Linear(3, 2, rng=7, input_grad=False)
+    full(x), first(x)
+    assert full.backward(g) is not None and first.backward(g) is None
+    assert np.array_equal(full.weight.grad, first.weight.grad)
+    assert np.array_equal(full.bias.grad, first.bias.grad)
+    assert "input_grad=False" in repr(first)
+
+
 def test_linear_shape_errors_name_the_expected_shape():
     layer = Linear(3, 2)
     with pytest.raises(ValueError, match=r"expected input of shape \(N, 3\), got \(5, 4\)"):

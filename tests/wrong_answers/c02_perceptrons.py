@@ -1,0 +1,227 @@
+"""Typical wrong answers for the Chapter 2 exercise (see __init__.py for the format).
+
+The solution's ``perceptron_epoch`` calls ``perceptron_predict`` and its ``train_perceptron``
+calls ``perceptron_epoch``, so a wrong answer early in that chain also fails the later tests.
+"""
+
+CHAPTER = "02-perceptrons"
+
+WRONG = {
+    "predict_strict_threshold": (
+        {
+            "perceptron_predict": """\
+def perceptron_predict(X, w, b):
+    return (np.asarray(X, dtype=float) @ w + b > 0).astype(int)""",
+        },
+        ["test_perceptron_predict", "test_perceptron_epoch", "test_train_perceptron"],
+    ),
+    "predict_sign_labels": (
+        {
+            "perceptron_predict": """\
+def perceptron_predict(X, w, b):
+    return np.where(np.asarray(X, dtype=float) @ w + b >= 0, 1, -1)""",
+        },
+        ["test_perceptron_predict", "test_perceptron_epoch", "test_train_perceptron"],
+    ),
+    "predict_batch_only": (
+        {
+            "perceptron_predict": """\
+def perceptron_predict(X, w, b):
+    return np.array([1 if row @ w + b >= 0 else 0 for row in np.atleast_2d(X)])""",
+        },
+        ["test_perceptron_predict"],
+    ),
+    "epoch_update_sign_flipped": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w, b, mistakes = np.array(w, dtype=float), float(b), 0
+    for x_n, y_n in zip(X, y):
+        y_hat = perceptron_predict(x_n, w, b)
+        if y_hat != y_n:
+            w = w - lr * (y_n - y_hat) * x_n
+            b = b - lr * (y_n - y_hat)
+            mistakes += 1
+    return w, b, mistakes""",
+        },
+        ["test_perceptron_epoch", "test_train_perceptron"],
+    ),
+    "epoch_updates_on_correct_examples": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w, b, mistakes = np.array(w, dtype=float), float(b), 0
+    for x_n, y_n in zip(X, y):
+        y_hat = perceptron_predict(x_n, w, b)
+        if y_hat == y_n:
+            w = w + lr * (2 * y_n - 1) * x_n
+            b = b + lr * (2 * y_n - 1)
+        else:
+            mistakes += 1
+    return w, b, mistakes""",
+        },
+        ["test_perceptron_epoch", "test_train_perceptron"],
+    ),
+    "epoch_without_bias_update": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w, mistakes = np.array(w, dtype=float), 0
+    for x_n, y_n in zip(X, y):
+        error = y_n - perceptron_predict(x_n, w, b)
+        if error:
+            w = w + lr * error * x_n
+            mistakes += 1
+    return w, b, mistakes""",
+        },
+        ["test_perceptron_epoch", "test_train_perceptron"],
+    ),
+    "epoch_batch_update": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    X = np.asarray(X, dtype=float)
+    errors = y - perceptron_predict(X, w, b)      # every prediction made with the old weights
+    return w + lr * errors @ X, b + lr * errors.sum(), int(np.count_nonzero(errors))""",
+        },
+        ["test_perceptron_epoch", "test_train_perceptron"],
+    ),
+    "epoch_counts_mistakes_after_updating": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w, b = np.array(w, dtype=float), float(b)
+    for x_n, y_n in zip(X, y):
+        error = y_n - perceptron_predict(x_n, w, b)
+        w, b = w + lr * error * x_n, b + lr * error
+    return w, b, int(np.sum(perceptron_predict(X, w, b) != y))""",
+        },
+        ["test_perceptron_epoch", "test_train_perceptron"],
+    ),
+    "train_one_epoch_too_many": (
+        {
+            "train_perceptron": """\
+def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    w, b, history = np.zeros(np.shape(X)[1]), 0.0, []
+    for epoch in range(max_epochs + 1):
+        w, b, m = perceptron_epoch(X, y, w, b, lr)
+        history.append(m)
+        if m == 0:
+            break
+    return w, b, history""",
+        },
+        ["test_train_perceptron"],
+    ),
+    "train_one_epoch_too_few": (
+        {
+            "train_perceptron": """\
+def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    w, b, history = np.zeros(np.shape(X)[1]), 0.0, []
+    for epoch in range(1, max_epochs):
+        w, b, m = perceptron_epoch(X, y, w, b, lr)
+        history.append(m)
+        if m == 0:
+            break
+    return w, b, history""",
+        },
+        ["test_train_perceptron"],
+    ),
+    "train_never_stops_early": (
+        {
+            "train_perceptron": """\
+def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    w, b, history = np.zeros(np.shape(X)[1]), 0.0, []
+    for epoch in range(max_epochs):
+        w, b, m = perceptron_epoch(X, y, w, b, lr)
+        history.append(m)
+    return w, b, history""",
+        },
+        ["test_train_perceptron"],
+    ),
+    "train_drops_the_final_zero": (
+        {
+            "train_perceptron": """\
+def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    w, b, history = np.zeros(np.shape(X)[1]), 0.0, []
+    for epoch in range(max_epochs):
+        w, b, m = perceptron_epoch(X, y, w, b, lr)
+        if m == 0:
+            break
+        history.append(m)
+    return w, b, history""",
+        },
+        ["test_train_perceptron"],
+    ),
+    "margin_unnormalised_w": (
+        {
+            "margin_and_bound": """\
+def margin_and_bound(X, y, w, b):
+    X = np.asarray(X, dtype=float)
+    gamma = float(np.min((2 * y - 1) * (X @ w + b)))
+    R = float(np.max(np.linalg.norm(np.c_[X, np.ones(len(X))], axis=1)))
+    return gamma, R, (R / gamma) ** 2 if gamma > 0 else np.inf""",
+        },
+        ["test_margin_and_bound"],
+    ),
+    "margin_bias_left_out": (
+        {
+            "margin_and_bound": """\
+def margin_and_bound(X, y, w, b):
+    X = np.asarray(X, dtype=float)
+    gamma = float(np.min((2 * y - 1) * (X @ w + b)) / np.linalg.norm(w))
+    R = float(np.max(np.linalg.norm(X, axis=1)))
+    return gamma, R, (R / gamma) ** 2 if gamma > 0 else np.inf""",
+        },
+        ["test_margin_and_bound"],
+    ),
+    "margin_ignores_labels": (
+        {
+            "margin_and_bound": """\
+def margin_and_bound(X, y, w, b):
+    X_tilde = np.c_[np.asarray(X, dtype=float), np.ones(len(X))]
+    v = np.append(w, b) / np.linalg.norm(np.append(w, b))
+    gamma = float(np.min(np.abs(X_tilde @ v)))          # distance to the boundary, sign lost
+    R = float(np.max(np.linalg.norm(X_tilde, axis=1)))
+    return gamma, R, (R / gamma) ** 2 if gamma > 0 else np.inf""",
+        },
+        ["test_margin_and_bound"],
+    ),
+    "forward_linear_hidden_layer": (
+        {
+            "step_network_forward": """\
+def step_network_forward(X, W1, b1, W2, b2):
+    H = X @ W1.T + b1                              # the hidden step is missing
+    return (H @ W2.T + b2 >= 0).astype(int)[:, 0]""",
+        },
+        ["test_step_network_forward"],
+    ),
+    "forward_keeps_column_shape": (
+        {
+            "step_network_forward": """\
+def step_network_forward(X, W1, b1, W2, b2):
+    H = (X @ W1.T + b1 >= 0).astype(float)
+    return (H @ W2.T + b2 >= 0).astype(int)        # shape (N, 1), not (N,)""",
+        },
+        ["test_step_network_forward"],
+    ),
+    "xor_weights_compute_or": (
+        {
+            "xor_weights": """\
+def xor_weights():
+    W1, b1 = np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([-0.5, -1.5])   # OR and AND
+    W2, b2 = np.array([[1.0, 0.0]]), np.array([-0.5])                     # ... but passes OR through
+    return W1, b1, W2, b2""",
+        },
+        ["test_xor_weights"],
+    ),
+    "xor_weights_and_not_nand": (
+        {
+            "xor_weights": """\
+def xor_weights():
+    W1, b1 = np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([-0.5, 1.5])  # OR and NAND
+    W2, b2 = np.array([[1.0, 1.0]]), np.array([-0.5])                     # OR of them, not AND
+    return W1, b1, W2, b2""",
+        },
+        ["test_xor_weights"],
+    ),
+}
