@@ -15,6 +15,7 @@ How a batch runs:
    them; errors and timeouts are always retried), so a batch killed halfway loses nothing.
 """
 
+import importlib.util
 import json
 import os
 import shutil
@@ -28,10 +29,13 @@ import nbformat
 import psutil
 from tqdm import tqdm
 
-from grading import feedback
+from grading import feedback, sandbox
 from grading.course import COURSE_ID, GradingError, make_course, run_converter
 from grading.report import write_atomic, write_csv
 from grading.submissions import discover, load_checked
+from grading.tampering import review_reasons
+
+FIRST_UID = 60100          # kernel of grading slot k runs as user FIRST_UID + k
 
 KERNEL_DIED = ("the Python kernel died while running the notebook (a crash, or os._exit in a cell), so "
                "no test could be scored: run the notebook with Kernel > Restart Kernel and Run All Cells "
@@ -49,6 +53,7 @@ class Result:
     max_total: float = 0.0
     messages: list = field(default_factory=list)
     seconds: float = 0.0
+    review: list = field(default_factory=list)
 
     @property
     def graded(self):
@@ -61,8 +66,12 @@ def tasks_of(notebook):
             for c in notebook.cells if feedback.is_test_cell(c)]
 
 
-def _child(scratch, assignment, student, cell_timeout):
-    """Runs in the forked child: autograde one student, then exit (never returns)."""
+def _child(scratch, assignment, student, cell_timeout, spec):
+    """Runs in the forked child: autograde one student, then exit (never returns).
+
+    ``spec`` is the kernelspec of the student's kernel (see grading.sandbox). With isolation the
+    kernel talks to nbgrader over Unix sockets in ``scratch/ipc``, a short path (the limit is 107 bytes).
+    """
     code = 0
     try:
         os.setsid()
@@ -71,14 +80,26 @@ def _child(scratch, assignment, student, cell_timeout):
         os.dup2(devnull, 0)
         os.dup2(log, 1)
         os.dup2(log, 2)
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[var] = "1"          # the kernels share the machine's cores
-        os.environ["MPLBACKEND"] = "Agg"
+        kernels = scratch / "jupyter" / "kernels" / "python3"
+        kernels.mkdir(parents=True)
+        (kernels / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+        os.environ["JUPYTER_PATH"] = str(scratch / "jupyter")
+        os.environ["JUPYTER_RUNTIME_DIR"] = str(scratch / "autograded" / student / assignment.name)
         from nbgrader.converters import Autograde
+        from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
+                                            LimitOutput, SaveAutoGrades)
+        from nbconvert.preprocessors import ClearMetadataPreprocessor
 
-        run_converter(Autograde, scratch, assignment, student, **{
-            "Execute.timeout": int(cell_timeout), "Execute.shutdown_kernel": "immediate",
-            "Autograde.create_student": True})
+        from grading.outputs import TidyOutputs
+
+        settings = {"Execute.timeout": int(cell_timeout), "Execute.shutdown_kernel": "immediate",
+                    "Autograde.create_student": True,
+                    "Autograde.autograde_preprocessors": [
+                        Execute, TidyOutputs, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]}
+        if "--no-isolation" not in spec["argv"]:
+            settings.update({"KernelManager.transport": "ipc", "KernelManager.ip": str(scratch / "ipc" / "k")})
+        run_converter(Autograde, scratch, assignment, student, **settings)
     except BaseException as error:  # anything at all: report it through the exit code and a file
         (scratch / "child-error.txt").write_text(str(error), encoding="utf-8")
         code = 3
@@ -109,10 +130,11 @@ class Batch:
     """Grades the submissions in ``submissions`` for ``assignment`` into the folder ``out``."""
 
     def __init__(self, assignment, submissions, out, jobs=2, cell_timeout=60, student_timeout=600,
-                 force=False, progress=True):
+                 force=False, progress=True, memory_mb=3072, isolation=None):
         self.assignment, self.submissions, self.out = assignment, Path(submissions), Path(out)
         self.jobs, self.cell_timeout, self.student_timeout = max(1, int(jobs)), cell_timeout, student_timeout
-        self.force, self.progress = force, progress
+        self.force, self.progress, self.memory_mb = force, progress, int(memory_mb)
+        self.isolation = sandbox.isolation_available() if isolation is None else bool(isolation)
         self.results = {}
 
     # -- files -------------------------------------------------------------------------------
@@ -148,18 +170,28 @@ class Batch:
         if sub.problem is not None:
             self._error(sub.student, sub.problem, sub.notes)
             return None
+        sub.review = review_reasons(nb)
         scratch = self.work / sub.student
         shutil.copytree(self.template, scratch)
+        (scratch / "ipc").mkdir()
         target = scratch / "submitted" / sub.student / self.assignment.name / self.assignment.notebook
         target.parent.mkdir(parents=True)
         nbformat.write(nb, target)
         return scratch
 
+    def _kernel_spec(self, scratch, slot):
+        """The sandboxed kernel of one student: hide the course, the submissions and the results."""
+        course = Path(self.assignment.source).resolve().parents[2]
+        nnlib = Path(importlib.util.find_spec("nnlib").origin).parent
+        return sandbox.kernel_spec(FIRST_UID + slot, self.memory_mb, self.student_timeout,
+                                   hide=[course, self.submissions.resolve(), self.out.resolve()],
+                                   expose=[nnlib], writable=[scratch / "ipc"], isolation=self.isolation)
+
     def _error(self, student, message, notes=(), status="error", seconds=0.0):
         result = Result(student, status, max_total=self.max_total, messages=[message, *notes], seconds=seconds)
         self._save(result, feedback.error_page(student, self.assignment.name, message))
 
-    def _collect(self, student, scratch, seconds, notes):
+    def _collect(self, student, scratch, seconds, notes, review=()):
         """Read the scores of a finished child from its scratch gradebook (trusted code only)."""
         from nbgrader.api import Gradebook, MissingEntry
 
@@ -189,7 +221,7 @@ class Batch:
                 if out.get("ename") == "CellTimeoutError":
                     messages.append(f"a cell was stopped after the {self.cell_timeout} s limit per cell")
         total = sum(scores.values())
-        result = Result(student, "graded", scores, total, self.max_total, messages, seconds)
+        result = Result(student, "graded", scores, total, self.max_total, messages, seconds, list(review))
         header = [f"# {self.assignment.name}: feedback for {student}", "",
                   f"**Score: {total:g} / {self.max_total:g}**", ""]
         header += [f"- {m}" for m in messages]
@@ -233,7 +265,7 @@ class Batch:
         bar = tqdm(total=len(subs), desc=f"grading {self.assignment.name}", unit="student",
                    disable=not self.progress, file=sys.stderr)
         pending = list(subs)
-        running = {}                      # pid -> (submission, scratch, start time)
+        running = {}                      # pid -> (submission, scratch, start time, slot)
         try:
             while pending or running:
                 while pending and len(running) < self.jobs:
@@ -242,10 +274,12 @@ class Batch:
                     if scratch is None:
                         bar.update()
                         continue
+                    slot = min(set(range(self.jobs)) - {r[3] for r in running.values()})
+                    spec = self._kernel_spec(scratch, slot)
                     pid = os.fork()
                     if pid == 0:
-                        _child(scratch, self.assignment, sub.student, self.cell_timeout)
-                    running[pid] = (sub, scratch, time.monotonic())
+                        _child(scratch, self.assignment, sub.student, self.cell_timeout, spec)
+                    running[pid] = (sub, scratch, time.monotonic(), slot)
                 self._reap(running, bar)
         finally:
             for pid in list(running):
@@ -255,7 +289,7 @@ class Batch:
     def _reap(self, running, bar):
         """Collect finished children and kill those over the per-student limit."""
         time.sleep(0.05)
-        for pid, (sub, scratch, start) in list(running.items()):
+        for pid, (sub, scratch, start, _) in list(running.items()):
             elapsed = time.monotonic() - start
             done, _ = os.waitpid(pid, os.WNOHANG)
             if not done and elapsed > self.student_timeout:
@@ -267,6 +301,6 @@ class Batch:
                 bar.update()
             elif done:
                 del running[pid]
-                self._collect(sub.student, scratch, elapsed, sub.notes)
+                self._collect(sub.student, scratch, elapsed, sub.notes, sub.review)
                 shutil.rmtree(scratch, ignore_errors=True)
                 bar.update()

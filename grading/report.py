@@ -22,18 +22,23 @@ def write_atomic(path, text):
 
 
 def write_csv(path, tasks, results):
-    """One row per student: status, the points of each task, total, and messages.
+    """One row per student: status, the points of each task, total, messages, and review flags.
+
+    ``needs_review`` lists why a human should look at a submission before trusting its score
+    (code that could tamper with the tests, see grading.tampering); it is empty for most.
 
     Scores are blank (not 0) for a submission that could not be graded, so that it cannot be
     mistaken for a graded one.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["student", "status", *[gid for gid, _ in tasks], "total", "max_total", "message"])
+    writer.writerow(["student", "status", *[gid for gid, _ in tasks], "total", "max_total", "message",
+                     "needs_review"])
     for r in sorted(results, key=lambda r: r.student):
         scores = [f"{r.scores[gid]:g}" if gid in r.scores else "" for gid, _ in tasks]
         total = "" if r.total is None else f"{r.total:g}"
-        writer.writerow([r.student, r.status, *scores, total, f"{r.max_total:g}", "; ".join(r.messages)])
+        writer.writerow([r.student, r.status, *scores, total, f"{r.max_total:g}", "; ".join(r.messages),
+                         "; ".join(r.review)])
     write_atomic(path, buffer.getvalue())
 
 

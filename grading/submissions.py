@@ -33,6 +33,7 @@ class Submission:
     path: Path | None = None
     problem: str | None = None
     notes: list = field(default_factory=list)
+    review: list = field(default_factory=list)
 
 
 def _student_id(name):
