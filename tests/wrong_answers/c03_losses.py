@@ -50,6 +50,16 @@ def softmax(z):
         },
         ["test_softmax"],
     ),
+    "softmax_along_columns": (
+        {
+            "softmax": """\
+def softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)""",
+        },
+        ["test_softmax"],
+    ),
     "ce_not_divided_by_n": (
         {
             "cross_entropy_loss_and_grad": """\
@@ -218,6 +228,20 @@ def fit_line(x, y, loss_and_grad, lr=0.1, epochs=500):
         w -= lr * np.sum(grad * x)
         b -= lr * np.sum(grad)
         losses.append(loss_and_grad(w * x + b, y)[0])
+    return w, b, losses""",
+        },
+        ["test_fit_line"],
+    ),
+    "fit_off_by_one_epochs": (
+        {
+            "fit_line": """\
+def fit_line(x, y, loss_and_grad, lr=0.1, epochs=500):
+    w, b, losses = 0.0, 0.0, []
+    for _ in range(1, epochs):
+        loss, grad = loss_and_grad(w * x + b, y)
+        losses.append(loss)
+        w -= lr * np.sum(grad * x)
+        b -= lr * np.sum(grad)
     return w, b, losses""",
         },
         ["test_fit_line"],
