@@ -30,7 +30,7 @@ import psutil
 from tqdm import tqdm
 
 from grading import feedback, sandbox
-from grading.course import COURSE_ID, GradingError, make_course, run_converter
+from grading.course import COURSE_ID, ROOT, GradingError, make_course, run_converter
 from grading.report import write_atomic, write_csv
 from grading.submissions import discover, load_checked
 from grading.tampering import review_reasons
@@ -180,11 +180,12 @@ class Batch:
         return scratch
 
     def _kernel_spec(self, scratch, slot):
-        """The sandboxed kernel of one student: hide the course, the submissions and the results."""
+        """The sandboxed kernel of one student: hide the course (and this repository, with its solutions
+        and git history), the submissions and the results; expose nnlib."""
         course = Path(self.assignment.source).resolve().parents[2]
         nnlib = Path(importlib.util.find_spec("nnlib").origin).parent
         return sandbox.kernel_spec(FIRST_UID + slot, self.memory_mb, self.student_timeout,
-                                   hide=[course, self.submissions.resolve(), self.out.resolve()],
+                                   hide=[ROOT, course, self.submissions.resolve(), self.out.resolve()],
                                    expose=[nnlib], writable=[scratch / "ipc"], isolation=self.isolation)
 
     def _error(self, student, message, notes=(), status="error", seconds=0.0):

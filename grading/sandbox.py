@@ -184,6 +184,7 @@ def isolate(args, command, workdir):
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
     for folder, keep in plan:
         mask(folder, keep)
+    os.chdir(workdir)          # re-enter through the new mounts: ".." must not reach the old tree
     for folder in [workdir, *map(Path, args.writable)]:
         for parent, dirs, files in os.walk(folder):
             for name in [".", *dirs, *files]:

@@ -153,7 +153,7 @@ def _align_cells(nb, release):
         _insert_like_release(nb, release, gid)
         kind = "answer" if expected[gid].metadata.nbgrader.get("solution") else "locked"
         notes.append(f"the {kind} cell {gid!r} was missing and was restored from the exercise"
-                     + (" (so it scores 0)" if kind == "answer" else ""))
+                     + (" (blank)" if kind == "answer" else ""))
     return nb, notes
 
 

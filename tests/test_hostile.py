@@ -1,0 +1,253 @@
+"""A corpus of hostile and broken submissions, graded in one batch with good ones.
+
+Every submission has an expected outcome (status, scores, a message or a review flag), asserted
+below. The toy assignment has two tasks: ``add`` (2 points) and ``mean`` (3 points). When the
+grader runs as root (CI), the kernel is sandboxed (grading/sandbox.py) and the isolation checks
+run too; without root the batch must still grade and say once which protections are off.
+"""
+
+import copy
+import csv
+import socket
+import threading
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from grading.cli import main
+from grading.course import find_assignments
+from grading.sandbox import PROTECTIONS_OFF, isolation_available
+from notebook_builders import grade_id, released, solution_answers, submission, write
+
+FIXTURES = Path(__file__).parent / "fixtures" / "grading"
+TOY = find_assignments(FIXTURES)["toy"]
+GOOD = {"add": "def add(a, b):\n    return b + a", "mean": "def mean(x):\n    return float(x.sum() / x.size)"}
+WRONG = {"add": "def add(a, b):\n    return a - b", "mean": "def mean(x):\n    return 0.0"}
+STRAY = "987654"                      # the argument of the background process a submission starts
+ISOLATED = isolation_available()
+
+
+def answers(add=None, mean=None, wrong=False):
+    """GOOD (or WRONG) answers with ``extra`` code put before the definitions of add and mean."""
+    base = WRONG if wrong else GOOD
+    return {"add": (add + "\n" if add else "") + base["add"], "mean": (mean + "\n" if mean else "") + base["mean"]}
+
+
+def hostile_answers(port, subs):
+    """Submissions that only change answer cells: {student: answers}."""
+    secret = TOY.source
+    return {
+        "loop": answers(add="while True:\n    pass"),
+        "os_exit": answers(add="import os\nos._exit(1)"),
+        "sys_exit": {"add": "import sys\nsys.exit(0)", "mean": GOOD["mean"]},
+        "memory_bomb": {"add": "big = np.ones(2**30)   # 8 GB", "mean": GOOD["mean"]},
+        "background": answers(add=f"import subprocess\nsubprocess.Popen(['sleep', '{STRAY}'])"),
+        "reads_solutions": {"mean": GOOD["mean"], "add": f"""\
+leaked = ""
+for path in [{str(secret)!r}, "../../../source/toy/toy.ipynb", "../../../gradebook.db"]:
+    try:
+        leaked += open(path, errors="replace").read()
+    except OSError:
+        pass
+def add(a, b):
+    return a + b if "BEGIN HIDDEN" in leaked else None"""},
+        "reads_others": {"mean": GOOD["mean"], "add": f"""\
+import glob
+others = glob.glob({str(subs)!r} + "/*/*.ipynb") + glob.glob("../../../../*/submitted/*/*/*.ipynb")
+def add(a, b):
+    return a + b if others else None"""},
+        "writes_gradebook": answers(add="""\
+import sqlite3
+try:
+    db = sqlite3.connect("../../../gradebook.db")
+    db.execute("UPDATE grade SET auto_score = 100")
+    db.commit()
+except Exception:
+    pass""", wrong=True),
+        "network": answers(add=f"""\
+import socket
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=3).close()
+except OSError:
+    pass"""),
+        "huge_output": answers(add="print('x' * 2 * 10**7)"),
+        "warns": answers(add="import warnings\nwarnings.warn('a harmless warning from correct code')"),
+        "patches_numpy": answers(add="np.allclose = lambda *a, **k: True\nnp.mean = lambda x: 2.0", wrong=True),
+        "hides_errors": answers(add="get_ipython().set_custom_exc((AssertionError,), lambda *a, **k: None)",
+                                wrong=True),
+    }
+
+
+def edited(release, student_answers, change):
+    nb = submission(release, student_answers)
+    change(nb)
+    return nb
+
+
+def cell(nb, gid):
+    return next(c for c in nb.cells if grade_id(c) == gid)
+
+
+def broken_notebooks(release):
+    """Submissions broken at the notebook level: {student: notebook}."""
+    def edit_test(nb):
+        cell(nb, "test_add").source = "assert True"
+
+    def delete_tests(nb):
+        nb.cells = [c for c in nb.cells if grade_id(c) not in ("test_add", "test_mean")]
+
+    def duplicate(nb):
+        nb.cells.append(copy.deepcopy(cell(nb, "add")))
+
+    def bad_schema(nb):
+        cell(nb, "mean").metadata.nbgrader["schema_version"] = 99
+
+    def rename(nb):
+        cell(nb, "mean").metadata.nbgrader["grade_id"] = "my_mean"
+
+    def delete_answer(nb):
+        nb.cells = [c for c in nb.cells if grade_id(c) != "mean"]
+
+    return {
+        "edited_test": edited(release, {**GOOD, "add": WRONG["add"]}, edit_test),
+        "deleted_tests": edited(release, GOOD, delete_tests),
+        "duplicated_cell": edited(release, GOOD, duplicate),
+        "bad_schema": edited(release, GOOD, bad_schema),
+        "renamed_cell": edited(release, GOOD, rename),
+        "deleted_answer": edited(release, GOOD, delete_answer),
+    }
+
+
+def v3_notebook(nb4):
+    """The same notebook in nbformat 3 (the format of IPython 2 and older)."""
+    from nbformat.v3 import new_code_cell, new_notebook, new_worksheet, writes_json
+
+    cells = [new_code_cell(input=c.source, metadata=dict(c.metadata)) for c in nb4.cells if c.cell_type == "code"]
+    return writes_json(new_notebook(worksheets=[new_worksheet(cells=cells)]))
+
+
+# student -> (status, {task: score} or None, text expected in the message, text expected in needs_review)
+EXPECTED = {
+    "solution": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    "rewritten": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    "partial": ("graded", {"test_add": 2, "test_mean": 0}, "", ""),
+    "blank": ("graded", {"test_add": 0, "test_mean": 0}, "", ""),
+    "loop": ("graded", {"test_add": 0, "test_mean": 3}, "stopped after the 5 s limit per cell", ""),
+    "os_exit": ("error", None, "kernel died", ""),
+    "sys_exit": ("graded", {"test_add": 0, "test_mean": 3}, "", "imports sys"),
+    "memory_bomb": ("graded", {"test_add": 0, "test_mean": 3}, "", ""),
+    "background": ("graded", {"test_add": 2, "test_mean": 3}, "", "imports subprocess"),
+    "reads_solutions": ("graded", {"test_add": 0 if ISOLATED else 2, "test_mean": 3}, "", "opens files"),
+    "reads_others": ("graded", {"test_add": 0 if ISOLATED else 2, "test_mean": 3}, "", ""),
+    "writes_gradebook": ("graded", {"test_add": 0, "test_mean": 0}, "", "imports sqlite3"),
+    "network": ("graded", {"test_add": 2, "test_mean": 3}, "", "imports socket"),
+    "huge_output": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    "warns": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    "patches_numpy": ("graded", {"test_add": 0, "test_mean": 0}, "", "reassigns np.allclose"),
+    "hides_errors": ("graded", {"test_add": 0, "test_mean": 0}, "", "set_custom_exc"),
+    "edited_test": ("graded", {"test_add": 0, "test_mean": 3}, "", ""),
+    "deleted_tests": ("graded", {"test_add": 2, "test_mean": 3}, "'test_add' was missing and was restored", ""),
+    "duplicated_cell": ("error", None, "appears more than once", ""),
+    "bad_schema": ("error", None, "schema version 99", ""),
+    "renamed_cell": ("graded", {"test_add": 2, "test_mean": 3}, "'my_mean' is not part of the exercise", ""),
+    "deleted_answer": ("graded", {"test_add": 2, "test_mean": 0}, "answer cell 'mean' was missing", ""),
+    "empty": ("error", None, "empty", ""),
+    "not_utf8": ("error", None, "not UTF-8", ""),
+    "truncated": ("error", None, "not valid notebook JSON", ""),
+    "nbformat3": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    "wrong_name": ("error", None, "no notebook named toy.ipynb (found: answers.ipynb)", ""),
+    "copy_name": ("graded", {"test_add": 2, "test_mean": 3}, "graded 'toy (1).ipynb' as toy.ipynb", ""),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Grade every submission of the corpus in one batch; return (exit code, rows, stderr, out, connections)."""
+    release = released(TOY)
+    subs, out = tmp_path_factory.mktemp("hostile"), tmp_path_factory.mktemp("hostile-out")
+    listener = socket.create_server(("127.0.0.1", 0))
+    connections = []
+    threading.Thread(target=lambda: connections.append(listener.accept()), daemon=True).start()
+    write(submission(release, solution_answers(TOY)), subs, "solution", "toy.ipynb")
+    write(submission(release, GOOD), subs, "rewritten", "toy.ipynb")
+    write(submission(release, {**GOOD, "mean": WRONG["mean"]}), subs, "partial", "toy.ipynb")
+    write(release, subs, "blank", "toy.ipynb")
+    for student, student_answers in hostile_answers(listener.getsockname()[1], subs).items():
+        write(submission(release, student_answers), subs, student, "toy.ipynb")
+    for student, nb in broken_notebooks(release).items():
+        write(nb, subs, student, "toy.ipynb")
+    for student, content in {"empty": b"", "not_utf8": b"\xff\xfe{\x00}", "truncated": b'{"cells": [',
+                             "nbformat3": v3_notebook(submission(release, GOOD)).encode()}.items():
+        (subs / student).mkdir()
+        (subs / student / "toy.ipynb").write_bytes(content)
+    write(submission(release, GOOD), subs, "wrong_name", "answers.ipynb")
+    write(submission(release, GOOD), subs, "copy_name", "toy (1).ipynb")
+    assert len(EXPECTED) - 4 >= 20, "the corpus must hold at least 20 hostile or broken submissions"
+    from contextlib import redirect_stderr
+    from io import StringIO
+
+    err = StringIO()
+    with redirect_stderr(err):
+        code = main(["--root", str(FIXTURES), "grade", str(subs), "--out", str(out), "--assignment", "toy",
+                     "--cell-timeout", "5", "--student-timeout", "120", "--no-progress"])
+    listener.close()
+    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    return code, rows, err.getvalue(), out, connections
+
+
+def test_every_submission_gets_its_expected_outcome(corpus):
+    code, rows, _, _, _ = corpus
+    assert code == 1, "a batch with ungradable submissions exits 1"
+    assert set(rows) == set(EXPECTED)
+    wrong = {}
+    for student, (status, scores, message, review) in EXPECTED.items():
+        row = rows[student]
+        got = {"status": row["status"], "scores": {t: float(row[t]) for t in scores} if scores else None}
+        if (got["status"] != status or (scores and got["scores"] != scores) or message not in row["message"]
+                or review not in row["needs_review"] or (not review and row["needs_review"])):
+            wrong[student] = (row["status"], got["scores"], row["message"], row["needs_review"])
+    assert not wrong, f"unexpected outcomes: {wrong}"
+
+
+def test_errors_have_blank_scores_so_they_cannot_pass_as_zero(corpus):
+    _, rows, _, _, _ = corpus
+    for student, (status, *_) in EXPECTED.items():
+        if status == "error":
+            assert rows[student]["total"] == "" and rows[student]["test_add"] == "", student
+
+
+def test_huge_output_is_capped(corpus):
+    _, _, _, out, _ = corpus
+    assert (out / "feedback" / "huge_output.html").stat().st_size < 1_000_000
+
+
+def test_outputs_are_capped_in_bytes_and_stderr_does_not_fail_a_test():
+    from nbformat.v4 import new_code_cell, new_output
+
+    from grading.outputs import TidyOutputs
+
+    cell = new_code_cell("print('x' * 10**6)", outputs=[
+        new_output("stream", name="stdout", text="é" * 10**6),
+        new_output("stream", name="stderr", text="UserWarning: harmless\n"),
+        new_output("error", ename="AssertionError", evalue="wrong", traceback=["Traceback", "AssertionError: wrong"])])
+    cell, _ = TidyOutputs(max_bytes=1000).preprocess_cell(cell, {}, 0)
+    big, warning, error = cell.outputs
+    assert len(big.text.encode()) < 1200 and "cut by the grader" in big.text
+    assert warning.name == "stdout" and warning.text == "UserWarning: harmless\n"
+    assert error.output_type == "error" and error.ename == "AssertionError"
+
+
+def test_nothing_outlives_its_kernel_and_nothing_reaches_the_network(corpus):
+    _, _, stderr, _, connections = corpus
+    if not ISOLATED:
+        assert stderr.count(PROTECTIONS_OFF) == 1, "without root the grader must say once what is off"
+        pytest.xfail("isolation needs root; the protections-off note was printed")
+    stray = [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", STRAY]]
+    for p in stray:
+        p.kill()
+    assert not stray, "a background process started by a submission outlived grading"
+    assert not connections, "a submission's kernel reached a TCP port on the grading machine"
+    assert PROTECTIONS_OFF not in stderr
