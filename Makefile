@@ -1,14 +1,18 @@
 # Neural Networks from Scratch: the two Quickstart commands and a few helpers.
 #   make book   set up .venv and build the website into _build/html
-#   make test   set up .venv and run the whole test-suite
+#   make test   set up .venv (and Chromium for the browser test) and run the whole test-suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The website's own copy of MathJax, so that equations render with no internet access. It comes
+# from the pinned PyPI package django-static-mathjax (MathJax 3.2.2's es5 build; despite the name
+# it has no dependencies), and _config.yml serves it as _static/mathjax/. Git-ignored.
+MATHJAX := _mathjax/mathjax/tex-mml-chtml.js
 
-.PHONY: setup book test release clean
+.PHONY: setup browser book test release clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(MATHJAX)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -18,10 +22,28 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# Only the combined component the site uses (tex-mml-chtml.js) and what it loads on demand
+# (TeX extensions, fonts, menu, accessibility); the other combined builds are left out.
+$(MATHJAX): $(STAMP)
+	rm -rf _mathjax
+	$(BIN)/python -c 'import mathjax, pathlib, shutil; shutil.copytree(pathlib.Path(mathjax.__file__).parent / "static" / "mathjax" / "es5", "_mathjax/mathjax", ignore=shutil.ignore_patterns("tex-chtml*.js", "tex-svg*.js", "tex-mml-svg.js", "mml-*.js", "node-main.js"))'
+
+# Debian's Chromium, driven by Playwright in tests/test_browser.py (Playwright never downloads a
+# browser of its own). Installed when missing if we are root; otherwise the browser test fails and
+# says how to install it (or set NNFS_SKIP_BROWSER=1 to skip it deliberately).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser test ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "warning: chromium is not installed; run 'sudo apt-get install chromium' or the browser test fails"; \
+	fi
+
 book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
 
 release: setup

@@ -1,6 +1,5 @@
 """The website: every page is in the table of contents, and the book builds with no warning."""
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -46,13 +45,9 @@ def test_every_chapter_lists_its_exercise():
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="jupyter-book's CLI is tested on POSIX")
-def test_book_builds_without_warnings(tmp_path):
-    jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(tmp_path), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, timeout=600)
+def test_book_builds_without_warnings(built_book):
+    result, html = built_book  # one build for the session, shared with test_browser.py
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    html = tmp_path / "_build" / "html"
     assert (html / "book" / "intro.html").exists()
     for page in toc_files():
         assert (html / page).with_suffix(".html").exists(), f"{page}.html was not built"
