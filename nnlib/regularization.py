@@ -67,7 +67,9 @@ class EarlyStopping:
     Parameters
     ----------
     patience : int
-        Epochs without improvement to wait before stopping.
+        Epochs without improvement to wait before stopping: training stops at the end of the
+        ``patience``-th epoch in a row without improvement (``patience=0`` stops at the first
+        such epoch, exactly like ``patience=1``).
     monitor : str
         The history key to watch when used as a ``fit`` callback (default ``"val_loss"``).
     mode : {"min", "max"}
