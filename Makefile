@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # it has no dependencies), and _config.yml serves it as _static/mathjax/. Git-ignored.
 MATHJAX := _mathjax/mathjax/tex-mml-chtml.js
 
-.PHONY: setup browser book test release clean
+.PHONY: setup browser postgres book test release clean
 
 setup: $(STAMP) $(MATHJAX)
 
@@ -40,10 +40,22 @@ browser:
 		echo "warning: chromium is not installed; run 'sudo apt-get install chromium' or the browser test fails"; \
 	fi
 
+# PostgreSQL's server programs for tests/test_gradebook.py (it starts its own server on a Unix socket).
+# Installed when missing if we are root; otherwise that test fails and says how to install them
+# (or set NNFS_SKIP_POSTGRES=1 to skip it deliberately).
+postgres:
+	@if command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql for the gradebook test ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	else \
+		echo "warning: PostgreSQL is not installed; run 'sudo apt-get install postgresql' or the gradebook test fails"; \
+	fi
+
 book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: setup browser
+test: setup browser postgres
 	$(BIN)/python -m pytest
 
 release: setup

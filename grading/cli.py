@@ -58,6 +58,7 @@ def _infer_assignment(root, submissions):
 
 
 def _grade(args):
+    from grading import sandbox
     from grading.grade import Batch
     from grading.report import plot_summary, summary_text
 
@@ -74,7 +75,10 @@ def _grade(args):
             return 2
     start = time.monotonic()
     batch = Batch(assignment, args.submissions, args.out, jobs=args.jobs, cell_timeout=args.cell_timeout,
-                  student_timeout=args.student_timeout, force=args.force, progress=not args.no_progress)
+                  student_timeout=args.student_timeout, force=args.force, progress=not args.no_progress,
+                  memory_mb=args.memory_mb)
+    if not batch.isolation:
+        print(f"note: {sandbox.PROTECTIONS_OFF}", file=sys.stderr)
     results = batch.run()
     if not results:
         print(f"error: no submissions found in {args.submissions} (expected one folder or one .ipynb "
@@ -84,6 +88,15 @@ def _grade(args):
     plot_summary(out / "summary.png", batch.tasks, results)
     print(summary_text(assignment.name, batch.tasks, results, time.monotonic() - start))
     print(f"wrote {out / 'grades.csv'}, {out / 'feedback'}/<student>.html and {out / 'summary.png'}")
+    if args.gradebook or args.db:
+        from grading.gradebook import GradebookError, default_url, write_gradebook
+
+        try:
+            print(write_gradebook(assignment, results, args.db or default_url(args.root)).summary())
+        except GradebookError as error:
+            print(f"error: {error}\nthe grades are saved in {out}; once the database can be reached, run the "
+                  "same command again: students already graded are not graded again", file=sys.stderr)
+            return 1
     return 0 if all(r.graded for r in results) else 1
 
 
@@ -109,8 +122,13 @@ def parser():
     g.add_argument("--jobs", type=int, default=2, help="students graded at once (default 2)")
     g.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell (default 60)")
     g.add_argument("--student-timeout", type=float, default=600, help="seconds per student (default 600)")
+    g.add_argument("--memory-mb", type=int, default=3072, help="memory limit per kernel in MB (default 3072)")
     g.add_argument("--force", action="store_true", help="regrade students that already have a result")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
+    g.add_argument("--gradebook", action="store_true",
+                   help="also record the scores in the course's nbgrader gradebook (ROOT/gradebook.db) for formgrader")
+    g.add_argument("--db", metavar="URL", help="record the scores in this gradebook database instead (implies "
+                   "--gradebook), e.g. postgresql://user@/dbname?host=/run/postgresql")
     g.set_defaults(run=_grade)
     return p
 

@@ -1,0 +1,171 @@
+"""How fast does ``grading grade`` score a class, compared with plain nbgrader in the same run?
+
+Builds N submissions (default 50) of the Chapter 1 exercise (solutions/01-neurons), a mix of
+correct (the solution), partial (the solution with one typical wrong answer from
+tests/wrong_answers/c01_neurons.py) and blank (the release as handed out), then grades them twice:
+
+  (a) ``python -m grading grade SUBS --out OUT`` with its defaults (2 workers, one scratch course
+      per student, the sandbox on when run as root);
+  (b) plain nbgrader as an instructor runs it: a standard course folder (nbgrader_config.py,
+      source/, ``nbgrader generate_assignment``, submitted/<student>/01-neurons/neurons.ipynb),
+      then ``nbgrader autograde 01-neurons``. Only that command is timed.
+
+It prints both times, the ratio (target: plain nbgrader takes at least 2x as long on 2 cores), and
+checks that both give every student the same total (a mismatch is printed loudly and the exit code
+is 1). The machine's load average is printed too: other work running at the same time skews both.
+Run it from the repository root:  .venv/bin/python bench/grade_speed.py  [--n 50] [--keep]
+"""
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from grading.course import COURSE_ID, get_assignment  # noqa: E402
+from grading.grade import tasks_of  # noqa: E402
+from notebook_builders import released, solution_answers, submission, write  # noqa: E402
+from wrong_answers import WRONG_ANSWERS  # noqa: E402
+
+import nbformat  # noqa: E402
+
+CHAPTER = "01-neurons"
+
+
+def build_submissions(folder, n):
+    """Write n submissions into folder/<student>/<notebook>; return {student: expected total}."""
+    assignment = get_assignment(CHAPTER)
+    release, solution = released(assignment), solution_answers(assignment)
+    points = dict(tasks_of(nbformat.read(assignment.source, as_version=4)))
+    wrong = list(WRONG_ANSWERS[CHAPTER].items())
+    expected = {}
+    for i in range(n):
+        student = f"student{i + 1:03d}"
+        kind = i % 3
+        if kind == 0:
+            nb, total = submission(release, solution), sum(points.values())
+        elif kind == 1:
+            _, (answers, failing) = wrong[(i // 3) % len(wrong)]
+            nb = submission(release, {**solution, **answers})
+            total = sum(p for task, p in points.items() if task not in failing)
+        else:
+            nb, total = release, 0.0
+        write(nb, folder, student, assignment.notebook)
+        expected[student] = float(total)
+    return assignment, expected
+
+
+def environment():
+    """The environment of both runs: this Python's scripts (nbgrader, alembic) first on PATH."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def timed(cmd, cwd, log):
+    """Run cmd, its output into the file log; return (seconds, exit code)."""
+    start = time.perf_counter()
+    with open(log, "w") as out:
+        code = subprocess.run(cmd, cwd=cwd, env=environment(), stdout=out, stderr=subprocess.STDOUT).returncode
+    return time.perf_counter() - start, code
+
+
+def run_grading(subs, out, log):
+    seconds, code = timed([sys.executable, "-m", "grading", "grade", str(subs), "--out", str(out),
+                           "--assignment", CHAPTER, "--no-progress"], ROOT, log)
+    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
+        totals = {row["student"]: float(row["total"]) if row["total"] else None for row in csv.DictReader(f)}
+    return seconds, code, totals
+
+
+def run_nbgrader(assignment, subs, course, log):
+    """A standard nbgrader course folder, released, with the submissions in submitted/; time autograde."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    nbgrader = [str(Path(sys.executable).parent / "nbgrader")]
+    (course / "source" / CHAPTER).mkdir(parents=True)
+    shutil.copy2(assignment.source, course / "source" / CHAPTER / assignment.notebook)
+    (course / "nbgrader_config.py").write_text(
+        f'c = get_config()\nc.CourseDirectory.course_id = "{COURSE_ID}"\n', encoding="utf-8")
+    setup = subprocess.run(nbgrader + ["generate_assignment", CHAPTER], cwd=course, env=environment(),
+                           capture_output=True, text=True)
+    if setup.returncode != 0:
+        sys.exit(f"nbgrader generate_assignment failed:\n{setup.stdout}\n{setup.stderr}")
+    students = sorted(p.name for p in subs.iterdir())
+    for student in students:
+        target = course / "submitted" / student / CHAPTER
+        target.mkdir(parents=True)
+        shutil.copy2(subs / student / assignment.notebook, target / assignment.notebook)
+    seconds, code = timed(nbgrader + ["autograde", CHAPTER], course, log)
+    totals = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gb:
+        for student in students:
+            try:
+                totals[student] = float(gb.find_submission(CHAPTER, student).score)
+            except MissingEntry:
+                totals[student] = None
+    return seconds, code, totals
+
+
+def sandbox_state():
+    try:
+        from grading.sandbox import isolation_available
+    except ImportError:
+        return "no sandbox in this version of grading"
+    return "sandbox on" if isolation_available() else "sandbox off (not root): resource limits only"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=50, help="number of submissions (default 50)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    args = p.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="nnfs-grade-speed-"))
+    try:
+        assignment, expected = build_submissions(work / "submissions", args.n)
+        kinds = [i % 3 for i in range(args.n)]
+        print(f"{args.n} submissions of {CHAPTER}: {kinds.count(0)} correct, {kinds.count(1)} partial, "
+              f"{kinds.count(2)} blank; {os.cpu_count()} cores")
+
+        print(f"(a) grading grade ({sandbox_state()}), load average {os.getloadavg()[0]:.1f} ...", flush=True)
+        ours, our_code, our_totals = run_grading(work / "submissions", work / "grades", work / "grading.log")
+        print(f"    {ours:.1f} s, exit code {our_code}")
+
+        print(f"(b) plain nbgrader autograde, load average {os.getloadavg()[0]:.1f} ...", flush=True)
+        theirs, their_code, their_totals = run_nbgrader(assignment, work / "submissions", work / "course",
+                                                        work / "nbgrader.log")
+        print(f"    {theirs:.1f} s, exit code {their_code}")
+        print(f"load average after both: {os.getloadavg()[0]:.1f}")
+
+        ratio = theirs / ours
+        print(f"\ngrading grade {ours:.1f} s, nbgrader autograde {theirs:.1f} s: "
+              f"grading grade is {ratio:.2f}x as fast (target: at least 2x) -> {'OK' if ratio >= 2 else 'BELOW TARGET'}")
+        mismatches = [s for s in expected if our_totals.get(s) != their_totals.get(s)]
+        wrong = [s for s in expected if our_totals.get(s) != expected[s]]
+        if mismatches:
+            print(f"\n!!! MISMATCH: {len(mismatches)} of {args.n} students get different totals !!!")
+            for s in mismatches:
+                print(f"!!!   {s}: grading grade {our_totals.get(s)}, nbgrader {their_totals.get(s)}, "
+                      f"expected {expected[s]}")
+        else:
+            print(f"same total for all {args.n} students in both runs")
+        if wrong:
+            print(f"!!! {len(wrong)} students' totals differ from the expected ones: "
+                  + ", ".join(f"{s} {our_totals.get(s)} != {expected[s]}" for s in wrong))
+        if args.keep:
+            print(f"kept {work} (logs: grading.log, nbgrader.log)")
+        return 1 if mismatches or wrong else 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
