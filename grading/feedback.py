@@ -6,6 +6,7 @@ the visible part shows its message (the messages are written to teach), and a fa
 hidden part says only that an edge case failed.
 """
 
+import functools
 import html
 import re
 
@@ -100,12 +101,16 @@ def _fmt(x):
     return "–" if x is None else f"{x:g}"
 
 
-def to_html(nb, title):
-    """Render a notebook as a standalone HTML page."""
+@functools.cache
+def _exporter():
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return HTMLExporter(template_name="lab")
+
+
+def to_html(nb, title):
+    """Render a notebook as a standalone HTML page (one exporter, made once, is reused)."""
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 

@@ -66,11 +66,13 @@ def tasks_of(notebook):
             for c in notebook.cells if feedback.is_test_cell(c)]
 
 
-def _child(scratch, assignment, student, cell_timeout, spec):
-    """Runs in the forked child: autograde one student, then exit (never returns).
+def _child(scratch, assignment, student, cell_timeout, spec, finish):
+    """Runs in the forked child: autograde one student, call ``finish()``, then exit (never returns).
 
     ``spec`` is the kernelspec of the student's kernel (see grading.sandbox). With isolation the
     kernel talks to nbgrader over Unix sockets in ``scratch/ipc``, a short path (the limit is 107 bytes).
+    ``finish`` reads the scores and renders the feedback page here, so that the parent, which starts
+    the next students, never waits for it.
     """
     code = 0
     try:
@@ -103,8 +105,21 @@ def _child(scratch, assignment, student, cell_timeout, spec):
     except BaseException as error:  # anything at all: report it through the exit code and a file
         (scratch / "child-error.txt").write_text(str(error), encoding="utf-8")
         code = 3
-    finally:
-        os._exit(code)
+    try:
+        finish()
+    except BaseException:
+        code = 4                           # the parent reads the scores itself
+    os._exit(code)
+
+
+def _preload():
+    """Import and build, once, what every grading child needs: forked children inherit it."""
+    import nbgrader.api  # noqa: F401
+    import nbgrader.converters  # noqa: F401
+    import nbgrader.preprocessors  # noqa: F401
+    from jupyter_client import manager  # noqa: F401
+
+    feedback.to_html(nbformat.v4.new_notebook(), "warm-up")
 
 
 def _kill_tree(pid):
@@ -189,13 +204,19 @@ class Batch:
                                    expose=[nnlib], writable=[scratch / "ipc"], isolation=self.isolation)
 
     def _error(self, student, message, notes=(), status="error", seconds=0.0):
-        result = Result(student, status, max_total=self.max_total, messages=[message, *notes], seconds=seconds)
-        self._save(result, feedback.error_page(student, self.assignment.name, message))
+        result, page = self._error_outcome(student, message, notes, status)
+        result.seconds = seconds
+        self._save(result, page)
 
-    def _collect(self, student, scratch, seconds, notes, review=()):
-        """Read the scores of a finished child from its scratch gradebook (trusted code only)."""
+    def _outcome(self, sub, scratch):
+        """The Result (time not yet set) and feedback page of a finished child, from its scratch course.
+
+        Only trusted code reads the scratch gradebook: this runs in the grading child after the
+        student's kernel is gone, or in the parent if that child died.
+        """
         from nbgrader.api import Gradebook, MissingEntry
 
+        student, notes = sub.student, sub.notes
         graded_nb = scratch / "autograded" / student / self.assignment.name / self.assignment.notebook
         error_file = scratch / "child-error.txt"
         if not graded_nb.exists():
@@ -205,16 +226,14 @@ class Batch:
             else:
                 detail = error_file.read_text(errors="replace") if error_file.exists() else "no log"
                 message = "nbgrader could not grade this notebook: " + detail.strip().splitlines()[0][:500]
-            self._error(student, message, notes, seconds=seconds)
-            return
+            return self._error_outcome(student, message, notes)
         try:
             with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", COURSE_ID) as gb:
                 grades = gb.find_submission_notebook(Path(self.assignment.notebook).stem,
                                                      self.assignment.name, student).grades
                 scores = {g.name: float(g.score or 0.0) for g in grades if g.name in self.max_scores}
         except MissingEntry:
-            self._error(student, "nbgrader recorded no scores for this notebook", notes, seconds=seconds)
-            return
+            return self._error_outcome(student, "nbgrader recorded no scores for this notebook", notes)
         nb = nbformat.read(graded_nb, as_version=4)
         messages = list(notes)
         for cell in nb.cells:
@@ -222,7 +241,7 @@ class Batch:
                 if out.get("ename") == "CellTimeoutError":
                     messages.append(f"a cell was stopped after the {self.cell_timeout} s limit per cell")
         total = sum(scores.values())
-        result = Result(student, "graded", scores, total, self.max_total, messages, seconds, list(review))
+        result = Result(student, "graded", scores, total, self.max_total, messages, review=list(sub.review))
         header = [f"# {self.assignment.name}: feedback for {student}", "",
                   f"**Score: {total:g} / {self.max_total:g}**", ""]
         header += [f"- {m}" for m in messages]
@@ -230,6 +249,26 @@ class Batch:
                    "(edge cases) ran too but are not shown."]
         page = feedback.to_html(feedback.feedback_notebook(nb, scores, self.max_scores, header),
                                 f"{self.assignment.name} - {student}")
+        return result, page
+
+    def _error_outcome(self, student, message, notes=(), status="error"):
+        result = Result(student, status, max_total=self.max_total, messages=[message, *notes])
+        return result, feedback.error_page(student, self.assignment.name, message)
+
+    def _write_outcome(self, sub, scratch):
+        """In the grading child: leave the outcome in ``scratch`` for the parent to save."""
+        result, page = self._outcome(sub, scratch)
+        (scratch / "feedback.html").write_text(page, encoding="utf-8")
+        (scratch / "outcome.json").write_text(json.dumps(asdict(result)), encoding="utf-8")
+
+    def _collect(self, sub, scratch, seconds):
+        """Save the outcome of a finished child (computed here if the child could not)."""
+        try:
+            result = Result(**json.loads((scratch / "outcome.json").read_text(encoding="utf-8")))
+            page = (scratch / "feedback.html").read_text(encoding="utf-8")
+        except (OSError, ValueError, TypeError):
+            result, page = self._outcome(sub, scratch)
+        result.seconds = seconds
         self._save(result, page)
 
     # -- the batch ---------------------------------------------------------------------------
@@ -241,6 +280,7 @@ class Batch:
         try:
             self.template = self.work / "_template"
             release_path = make_course(self.assignment, self.template)
+            _preload()
             self.release = nbformat.read(release_path, as_version=4)
             source = nbformat.read(self.assignment.source, as_version=4)
             self.tasks = tasks_of(source)
@@ -279,7 +319,8 @@ class Batch:
                     spec = self._kernel_spec(scratch, slot)
                     pid = os.fork()
                     if pid == 0:
-                        _child(scratch, self.assignment, sub.student, self.cell_timeout, spec)
+                        _child(scratch, self.assignment, sub.student, self.cell_timeout, spec,
+                               lambda: self._write_outcome(sub, scratch))
                     running[pid] = (sub, scratch, time.monotonic(), slot)
                 self._reap(running, bar)
         finally:
@@ -302,6 +343,6 @@ class Batch:
                 bar.update()
             elif done:
                 del running[pid]
-                self._collect(sub.student, scratch, elapsed, sub.notes, sub.review)
+                self._collect(sub, scratch, elapsed)
                 shutil.rmtree(scratch, ignore_errors=True)
                 bar.update()
