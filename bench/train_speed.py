@@ -158,9 +158,11 @@ def main():
     peak = matmul_peak_gflops()
     print(f"machine: {os.cpu_count()} cores, float32 matmul peak {peak:.1f} GFLOP/s (2048x2048, best of 5)")
     for batch_size in (32, 128):
-        times = {"nnlib": min(epoch_nnlib(X, y, batch_size) for _ in range(args.repeat))}
-        for name, run in peers.items():
-            times[name] = min(run(X, y, batch_size) for _ in range(args.repeat))
+        runs = {"nnlib": epoch_nnlib, **peers}
+        times = {name: float("inf") for name in runs}
+        for _ in range(args.repeat):          # interleaved, so that a slow spell hits every contender
+            for name, run in runs.items():
+                times[name] = min(times[name], run(X, y, batch_size))
         print(f"\nbatch {batch_size}: one epoch of 60,000 samples, 784-128-10, ReLU, dropout 0.2, Adam")
         for name, seconds in times.items():
             print(f"  {name:<14} {seconds:6.2f} s")
