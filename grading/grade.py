@@ -199,7 +199,7 @@ class Batch:
         and git history), the submissions and the results; expose nnlib."""
         course = Path(self.assignment.source).resolve().parents[2]
         nnlib = Path(importlib.util.find_spec("nnlib").origin).parent
-        return sandbox.kernel_spec(FIRST_UID + slot, self.memory_mb, self.student_timeout,
+        return sandbox.kernel_spec(self.zygote.socket, FIRST_UID + slot, self.memory_mb, self.student_timeout,
                                    hide=[ROOT, course, self.submissions.resolve(), self.out.resolve()],
                                    expose=[nnlib], writable=[scratch / "ipc"], isolation=self.isolation)
 
@@ -297,7 +297,8 @@ class Batch:
                     todo.append(sub)
             if self.results:
                 write_csv(self.out / "grades.csv", self.tasks, self.results.values())
-            self._grade_all(todo)
+            with sandbox.Zygote(self.work) as self.zygote:
+                self._grade_all(todo)
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
         return [self.results[s.student] for s in subs if s.student in self.results]

@@ -1,9 +1,12 @@
-"""Run a grading kernel as untrusted code: limited, isolated, unprivileged.
+"""Run grading kernels as untrusted code: limited, isolated, unprivileged, and started fast.
 
-The grader starts each student's kernel through this launcher (it is the kernelspec's command)::
-
-    python -m grading.sandbox --uid 60101 --memory-mb 3072 --cpu-seconds 600 \\
-        --hide /course --hide /submissions --expose /course/nnlib -- python -m ipykernel_launcher -f conn.json
+A batch starts one **zygote** (``python -m grading.sandbox --serve SOCKET``): a process that imports
+once what every kernel needs (ipykernel, NumPy, matplotlib, scikit-learn's data sets, nnlib) and
+then forks a fresh kernel for each student, so no student pays those imports (about a second
+each). Each student's kernelspec runs a small client, ``python -m grading.sandbox --connect SOCKET
+--options JSON CONNECTION_FILE``, that asks the zygote for a kernel and stays alive as long as it:
+the kernel manager sees an ordinary process, and when the client goes (shutdown, or killed for
+overrunning), the zygote kills the kernel. Interrupts travel as messages (``interrupt_mode``).
 
 The kernel's working folder (the student's scratch folder, which also holds the connection file
 and the kernel's IPC sockets) is the current directory. What the kernel gets:
@@ -26,11 +29,13 @@ and the kernel's IPC sockets) is the current directory. What the kernel gets:
 
 import argparse
 import ctypes
+import importlib
 import json
 import os
 import resource
-import shutil
+import select
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -129,25 +134,12 @@ def _clean_environment(workdir):
     return env
 
 
-def _copy_font_cache(workdir):
-    """Give the kernel matplotlib's font list, so it does not rebuild it (a second) in every kernel."""
-    source = Path(os.environ.get("MPLCONFIGDIR") or Path.home() / ".cache" / "matplotlib")
-    target = workdir / ".matplotlib"
-    target.mkdir(exist_ok=True)
-    for font_list in source.glob("fontlist-*.json") if source.is_dir() else ():
-        shutil.copy(font_list, target)
-    return target
-
-
-def _take_connection_file(command, workdir):
-    """Copy the kernel's connection file (``-f PATH``, readable only by the grader) into ``workdir``."""
-    if "-f" not in command[:-1]:
-        return command
-    i = command.index("-f") + 1
+def _take_connection_file(path, workdir):
+    """Copy the kernel's connection file (readable only by the grader) into ``workdir``."""
     target = workdir / ".connection.json"
-    target.write_bytes(Path(command[i]).read_bytes())
+    target.write_bytes(Path(path).read_bytes())
     target.chmod(0o600)
-    return [*command[:i], str(target), *command[i + 1:]]
+    return target
 
 
 def _init(kernel_pid):
@@ -166,19 +158,19 @@ def _drop_privileges(uid):
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)       # if our init dies, so do we
 
 
-def isolate(args, command, workdir):
-    """Enter new namespaces, hide the file system, and run ``command`` as ``args.uid``. Never returns."""
+def isolate(args, workdir, kernel_argv):
+    """Enter new namespaces, hide the file system, and start the kernel as ``args.uid``.
+
+    Returns (in the calling process, outside the namespaces) the pid of the namespace's init.
+    """
     needed = [workdir, Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent,
               *[Path(p) for p in args.expose + args.writable]]
     needed = [p.resolve() for p in needed if p.exists()]
     plan = plan_masks([Path(h).resolve() for h in args.hide if Path(h).exists()], needed, args.uid)
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET), "unshare (needs root)")
     init = os.fork()
-    if init:                                            # outside: the kernel manager's process
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, lambda *_: os.kill(init, signal.SIGKILL))
-        _, status = os.waitpid(init, 0)
-        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+    if init:
+        return init
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
@@ -194,47 +186,163 @@ def isolate(args, command, workdir):
         _init(kernel)
     limit_resources(args.memory_mb, args.cpu_seconds, args.processes, args.file_mb)
     _drop_privileges(args.uid)
-    os.execve(command[0], command, _clean_environment(workdir))
+    _run_kernel(workdir, kernel_argv)
+
+
+def _run_kernel(workdir, kernel_argv):
+    """Become the student's IPython kernel, ``kernel_argv`` being its command-line (never returns)."""
+    code = 0
+    try:
+        os.environ.clear()
+        os.environ.update(_clean_environment(workdir))
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=kernel_argv)
+    except BaseException:
+        code = 1
+    os._exit(code)
+
+
+def start_kernel(args, workdir, kernel_argv):
+    """Fork the student's kernel, isolated when possible; return the pid to watch and kill."""
+    if args.isolation and isolation_available():
+        return isolate(args, workdir, kernel_argv)
+    pid = os.fork()
+    if pid == 0:
+        limit_resources(args.memory_mb, args.cpu_seconds, args.processes, args.file_mb)
+        _run_kernel(workdir, kernel_argv)
+    return pid
+
+
+PRELOAD = ("numpy", "matplotlib.pyplot", "IPython", "ipykernel.kernelapp", "sklearn.datasets", "nnlib")
+
+
+def serve(socket_path):
+    """The zygote: import once, then fork one kernel per request on ``socket_path`` (never returns)."""
+    os.environ.update({"MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                       "MKL_NUM_THREADS": "1"})          # before NumPy starts any BLAS threads
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(socket_path))
+    os.chmod(socket_path, 0o600)
+    server.listen(64)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)           # request handlers reap themselves
+    while True:
+        conn, _ = server.accept()
+        if os.fork() == 0:
+            server.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            try:
+                _handle(conn)
+            finally:
+                os._exit(0)
+        conn.close()
+
+
+def _handle(conn):
+    """One request: start the kernel, then kill it when the client goes away (or end with it)."""
+    request = json.loads(conn.makefile("r", encoding="utf-8").readline())
+    args = parser().parse_args(request["options"])
+    workdir = Path(request["cwd"]).resolve()
+    os.chdir(workdir)
+    connection_file = _take_connection_file(request["connection_file"], workdir)
+    pid = start_kernel(args, workdir, [str(connection_file) if a == "{connection_file}" else a
+                                       for a in ["-f", "{connection_file}", *request["kernel_args"]]])
+    conn.sendall(b"started\n")
+    while not os.waitpid(pid, os.WNOHANG)[0]:
+        ready, _, _ = select.select([conn], [], [], 0.2)
+        if ready and not conn.recv(1):                      # EOF: the client is gone
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return
+
+
+def connect(socket_path, options, connection_file, kernel_args=()):
+    """The kernelspec's process: ask the zygote for a kernel and live exactly as long as it.
+
+    ``kernel_args`` are passed on to the kernel (nbclient adds ``--HistoryManager.hist_file=:memory:``).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)            # interrupts reach the kernel as messages
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))    # closing the socket kills the kernel
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+        client.connect(str(socket_path))
+        request = {"options": options, "cwd": os.getcwd(), "connection_file": connection_file,
+                   "kernel_args": list(kernel_args)}
+        client.sendall(json.dumps(request).encode() + b"\n")
+        while client.recv(4096):
+            pass
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m grading.sandbox", description=__doc__.splitlines()[0])
+    """The kernel options a client sends (see :func:`kernel_spec`)."""
+    p = argparse.ArgumentParser(prog="grading.sandbox kernel options")
     p.add_argument("--uid", type=int, default=65534, help="unprivileged user id for the kernel")
-    p.add_argument("--memory-mb", type=int, default=3072, help="address-space limit (default 3072)")
-    p.add_argument("--cpu-seconds", type=int, default=600, help="CPU time limit (default 600)")
-    p.add_argument("--processes", type=int, default=256, help="processes and threads of --uid (default 256)")
-    p.add_argument("--file-mb", type=int, default=64, help="largest file the kernel may write (default 64)")
+    p.add_argument("--memory-mb", type=int, default=3072, help="address-space limit")
+    p.add_argument("--cpu-seconds", type=int, default=600, help="CPU time limit")
+    p.add_argument("--processes", type=int, default=256, help="processes and threads of --uid")
+    p.add_argument("--file-mb", type=int, default=64, help="largest file the kernel may write")
     p.add_argument("--hide", action="append", default=[], help="a folder the kernel must not see")
     p.add_argument("--expose", action="append", default=[], help="a path the kernel needs (e.g. nnlib)")
     p.add_argument("--writable", action="append", default=[], help="a folder the kernel owns (e.g. its sockets)")
-    p.add_argument("--no-isolation", action="store_true", help="only apply the resource limits")
-    p.add_argument("command", nargs=argparse.REMAINDER, help="-- the kernel's command line")
+    p.add_argument("--no-isolation", dest="isolation", action="store_false", help="only the resource limits")
     return p
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    if not command:
-        parser().error("give the kernel's command after --")
-    workdir = Path.cwd().resolve()
-    if args.no_isolation or not isolation_available():
-        limit_resources(args.memory_mb, args.cpu_seconds, args.processes, args.file_mb)
-        os.execv(command[0], command)
-    _copy_font_cache(workdir)
-    isolate(args, _take_connection_file(command, workdir), workdir)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--serve"] and len(argv) == 2:
+        serve(argv[1])
+    elif argv[:1] == ["--connect"] and len(argv) >= 5 and argv[2] == "--options":
+        connect(argv[1], json.loads(argv[3]), argv[4], argv[5:])
+    else:
+        sys.exit("usage: python -m grading.sandbox --serve SOCKET\n"
+                 "       python -m grading.sandbox --connect SOCKET --options JSON CONNECTION_FILE [KERNEL ARGS]")
 
 
-def kernel_spec(uid, memory_mb, cpu_seconds, hide=(), expose=(), writable=(), isolation=True):
-    """A kernelspec (kernel.json content) that starts ipykernel through this launcher."""
-    argv = [sys.executable, "-m", "grading.sandbox", "--uid", str(uid), "--memory-mb", str(memory_mb),
-            "--cpu-seconds", str(int(cpu_seconds))]
+def kernel_spec(zygote, uid, memory_mb, cpu_seconds, hide=(), expose=(), writable=(), isolation=True):
+    """A kernelspec (kernel.json content) whose kernels the zygote listening on ``zygote`` starts."""
+    options = ["--uid", str(uid), "--memory-mb", str(memory_mb), "--cpu-seconds", str(int(cpu_seconds))]
     for option, paths in (("--hide", hide), ("--expose", expose), ("--writable", writable)):
-        argv += [a for path in paths for a in (option, str(path))]
-    argv += [] if isolation else ["--no-isolation"]
-    argv += ["--", sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        options += [a for path in paths for a in (option, str(path))]
+    options += [] if isolation else ["--no-isolation"]
+    argv = [sys.executable, "-m", "grading.sandbox", "--connect", str(zygote), "--options", json.dumps(options),
+            "{connection_file}"]
     return {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python",
-            "metadata": {"debugger": False}}
+            "interrupt_mode": "message", "metadata": {"debugger": False}}
+
+
+class Zygote:
+    """The batch's zygote process: ``with Zygote(folder) as z: ... kernel_spec(z.socket, ...)``."""
+
+    def __init__(self, folder):
+        self.socket = Path(folder) / "zygote"
+        self.log = Path(folder) / "zygote.log"
+
+    def __enter__(self):
+        import subprocess
+        import time
+
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "grading.sandbox", "--serve", str(self.socket)],
+                                            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                            start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not self.socket.exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the grading sandbox did not start: {self.log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)     # the zygote, its handlers and their kernels
+        except ProcessLookupError:
+            pass
+        self.process.wait()
 
 
 if __name__ == "__main__":
