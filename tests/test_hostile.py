@@ -251,3 +251,16 @@ def test_nothing_outlives_its_kernel_and_nothing_reaches_the_network(corpus):
     assert not stray, "a background process started by a submission outlived grading"
     assert not connections, "a submission's kernel reached a TCP port on the grading machine"
     assert PROTECTIONS_OFF not in stderr
+
+
+def test_without_isolation_limits_still_apply_and_scores_are_right(tmp_path):
+    """What a laptop without root gets: the same scores, a memory bomb still stopped by the limits."""
+    from grading.grade import Batch
+
+    release = released(TOY)
+    write(submission(release, GOOD), tmp_path / "subs", "good", "toy.ipynb")
+    write(submission(release, {"add": "big = np.ones(2**30)   # 8 GB", "mean": GOOD["mean"]}),
+          tmp_path / "subs", "memory_bomb", "toy.ipynb")
+    results = Batch(TOY, tmp_path / "subs", tmp_path / "out", progress=False, isolation=False).run()
+    assert {r.student: r.scores for r in results} == {"good": {"test_add": 2, "test_mean": 3},
+                                                      "memory_bomb": {"test_add": 0, "test_mean": 3}}
