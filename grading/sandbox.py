@@ -8,8 +8,8 @@ each). Each student's kernelspec runs a small client, ``python -m grading.sandbo
 the kernel manager sees an ordinary process, and when the client goes (shutdown, or killed for
 overrunning), the zygote kills the kernel. Interrupts travel as messages (``interrupt_mode``).
 
-The kernel's working folder (the student's scratch folder, which also holds the connection file
-and the kernel's IPC sockets) is the current directory. What the kernel gets:
+The kernel's working folder is the client's current directory (the student's scratch folder,
+which also receives a copy of the connection file). What the kernel gets:
 
 - **Resource limits** (always, root or not): address space, CPU seconds, processes, file size, no
   core dumps. A memory bomb gets a ``MemoryError``; a fork bomb gets "Resource temporarily unavailable".
@@ -20,8 +20,8 @@ and the kernel's IPC sockets) is the current directory. What the kernel gets:
   kernel manager uses ``transport = "ipc"``). An empty tmpfs is mounted over every ``--hide`` folder
   (the course with its solutions and git history, the submissions, the output folder), over ``/tmp``,
   ``/var/tmp`` and ``/dev/shm`` (the kernel gets private, empty ones), and over any folder the kernel
-  could not traverse anyway; only the
-  paths the kernel needs are bound back into those (the working folder, Python, ``--expose`` paths).
+  could not traverse anyway; only the paths the kernel needs are bound back into those (the working
+  folder, Python, ``--expose`` and ``--writable`` paths, such as the folder of its IPC sockets).
   The kernel then drops to an unprivileged user id of its own (``--uid``), with no groups, which owns
   only the working folder: it cannot read solutions, other students' work or any gradebook, and cannot
   write outside its scratch folder.
