@@ -110,11 +110,12 @@ def run_converter(converter_class, course, assignment, student=None, **settings)
         handler.close()
 
 
-def make_course(assignment, course):
+def make_course(assignment, course, **settings):
     """Create a scratch course at ``course`` with the assignment's source notebook, and release it.
 
-    The release step fills ``course/gradebook.db`` with the assignment's cells and checksums,
-    which grading needs. Returns the path of the generated student notebook.
+    The release step fills ``course/gradebook.db`` (or the gradebook named by a
+    ``"CourseDirectory.db_url"`` setting) with the assignment's cells and checksums, which grading
+    needs. Returns the path of the generated student notebook.
     """
     from nbgrader.converters import GenerateAssignment
 
@@ -122,5 +123,6 @@ def make_course(assignment, course):
     source = course / "source" / assignment.name
     source.mkdir(parents=True)
     shutil.copy2(assignment.source, source / assignment.notebook)
-    run_converter(GenerateAssignment, course, assignment, **{"GenerateAssignment.create_assignment": True})
+    run_converter(GenerateAssignment, course, assignment,
+                  **{"GenerateAssignment.create_assignment": True, **settings})
     return course / "release" / assignment.name / assignment.notebook

@@ -69,8 +69,9 @@ def tasks_of(notebook):
 def _child(scratch, assignment, student, cell_timeout, spec, finish):
     """Runs in the forked child: autograde one student, call ``finish()``, then exit (never returns).
 
-    ``spec`` is the kernelspec of the student's kernel (see grading.sandbox). With isolation the
-    kernel talks to nbgrader over Unix sockets in ``scratch/ipc``, a short path (the limit is 107 bytes).
+    ``spec`` is the kernelspec of the student's kernel (see grading.sandbox). The kernel talks to
+    nbgrader over Unix sockets in ``scratch/ipc``, a short path (the limit is 107 bytes), which also
+    works from inside a network namespace.
     ``finish`` reads the scores and renders the feedback page here, so that the parent, which starts
     the next students, never waits for it.
     """
@@ -94,14 +95,13 @@ def _child(scratch, assignment, student, cell_timeout, spec, finish):
 
         from grading.outputs import TidyOutputs
 
-        settings = {"Execute.timeout": int(cell_timeout), "Execute.shutdown_kernel": "immediate",
-                    "Autograde.create_student": True,
-                    "Autograde.autograde_preprocessors": [
-                        Execute, TidyOutputs, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]}
-        if "--no-isolation" not in spec["argv"]:
-            settings.update({"KernelManager.transport": "ipc", "KernelManager.ip": str(scratch / "ipc" / "k")})
-        run_converter(Autograde, scratch, assignment, student, **settings)
+        run_converter(Autograde, scratch, assignment, student, **{
+            "Execute.timeout": int(cell_timeout), "Execute.shutdown_kernel": "immediate",
+            "Autograde.create_student": True,
+            "Autograde.autograde_preprocessors": [
+                Execute, TidyOutputs, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                SaveAutoGrades, AssignLatePenalties, CheckCellMetadata],
+            "KernelManager.transport": "ipc", "KernelManager.ip": str(scratch / "ipc" / "k")})
     except BaseException as error:  # anything at all: report it through the exit code and a file
         (scratch / "child-error.txt").write_text(str(error), encoding="utf-8")
         code = 3
@@ -150,6 +150,11 @@ class Batch:
         self.jobs, self.cell_timeout, self.student_timeout = max(1, int(jobs)), cell_timeout, student_timeout
         self.force, self.progress, self.memory_mb = force, progress, int(memory_mb)
         self.isolation = sandbox.isolation_available() if isolation is None else bool(isolation)
+        # what every student's kernel must not see (the course with its solutions, this repository
+        # with its git history, the submissions, the results) and the one course path it needs
+        course = Path(assignment.source).resolve().parents[2]
+        self.hidden = [ROOT, course, self.submissions.resolve(), self.out.resolve()]
+        self.nnlib = Path(importlib.util.find_spec("nnlib").origin).parent
         self.results = {}
 
     # -- files -------------------------------------------------------------------------------
@@ -195,13 +200,10 @@ class Batch:
         return scratch
 
     def _kernel_spec(self, scratch, slot):
-        """The sandboxed kernel of one student: hide the course (and this repository, with its solutions
-        and git history), the submissions and the results; expose nnlib."""
-        course = Path(self.assignment.source).resolve().parents[2]
-        nnlib = Path(importlib.util.find_spec("nnlib").origin).parent
+        """The sandboxed kernel of one student, running as the user of its grading slot."""
         return sandbox.kernel_spec(self.zygote.socket, FIRST_UID + slot, self.memory_mb, self.student_timeout,
-                                   hide=[ROOT, course, self.submissions.resolve(), self.out.resolve()],
-                                   expose=[nnlib], writable=[scratch / "ipc"], isolation=self.isolation)
+                                   hide=self.hidden, expose=[self.nnlib], writable=[scratch / "ipc"],
+                                   isolation=self.isolation)
 
     def _error(self, student, message, notes=(), status="error", seconds=0.0):
         result, page = self._error_outcome(student, message, notes, status)

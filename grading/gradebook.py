@@ -32,7 +32,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.course import COURSE_ID, GradingError, run_converter
+from grading.course import COURSE_ID, GradingError, make_course
 
 
 class GradebookError(GradingError):
@@ -68,6 +68,11 @@ class Written:
         return line
 
 
+def _reason(error):
+    """The first line of what the database driver said."""
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+
+
 def _connect(url):
     """Fail early, with a clear message, when the database cannot be reached."""
     from sqlalchemy import create_engine, text
@@ -83,24 +88,17 @@ def _connect(url):
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as error:
-        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise GradebookError(f"cannot reach the gradebook database {shown_url(url)}: {detail}") from error
+        raise GradebookError(f"cannot reach the gradebook database {shown_url(url)}: {_reason(error)}") from error
     finally:
         engine.dispose()
 
 
 def record_assignment(assignment, url, course_id=COURSE_ID):
     """Record the assignment's notebook and cells in the gradebook, as generate_assignment does."""
-    from nbgrader.converters import GenerateAssignment
-
     scratch = Path(tempfile.mkdtemp(prefix="nnfs-gradebook-"))
     try:
-        source = scratch / "source" / assignment.name
-        source.mkdir(parents=True)
-        shutil.copy2(assignment.source, source / assignment.notebook)
-        run_converter(GenerateAssignment, scratch, assignment, **{
-            "GenerateAssignment.create_assignment": True, "CourseDirectory.db_url": url,
-            "CourseDirectory.course_id": course_id})
+        make_course(assignment, scratch / "course",
+                    **{"CourseDirectory.db_url": url, "CourseDirectory.course_id": course_id})
     except GradingError as error:
         text = str(error)
         if "because there are submissions associated with it" in text:
@@ -151,7 +149,6 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID):
                 gb.db.commit()
                 (written.graded if result.graded else written.flagged).append(result.student)
     except Exception as error:
-        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise GradebookError(f"could not write the scores into the gradebook {shown_url(url)}: "
-                             f"{detail}") from error
+                             f"{_reason(error)}") from error
     return written

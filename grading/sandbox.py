@@ -43,6 +43,7 @@ CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG = 1
 WRITABLE_BY_ALL = ("/tmp", "/var/tmp", "/dev/shm")
+ONE_BLAS_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 PROTECTIONS_OFF = ("grading without root: student code runs under resource limits (memory, CPU time, "
                    "processes, file size) but NOT isolated: it can use the network, read files you can "
                    "read (including solutions/) and leave processes behind. Grade untrusted submissions "
@@ -108,10 +109,9 @@ def plan_masks(hide, needed, uid):
         folders.update(_untraversable(path, uid))
     plan = []
     for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
-        keep = [p for p in needed if _inside(p, folder) and p != folder]
         if any(_inside(folder, p) for p in needed):
             continue           # the folder is itself needed (or inside something needed): leave it
-        plan.append((folder, keep))
+        plan.append((folder, [p for p in needed if _inside(p, folder) and p != folder]))
     return plan
 
 
@@ -128,9 +128,7 @@ def limit_resources(memory_mb, cpu_seconds, processes, file_mb):
 def _clean_environment(workdir):
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir),
            "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(workdir / ".matplotlib"),
-           "PYTHONDONTWRITEBYTECODE": "1", "JUPYTER_RUNTIME_DIR": str(workdir)}
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[var] = "1"
+           "PYTHONDONTWRITEBYTECODE": "1", "JUPYTER_RUNTIME_DIR": str(workdir), **ONE_BLAS_THREAD}
     return env
 
 
@@ -219,8 +217,7 @@ PRELOAD = ("numpy", "matplotlib.pyplot", "IPython", "ipykernel.kernelapp", "skle
 
 def serve(socket_path):
     """The zygote: import once, then fork one kernel per request on ``socket_path`` (never returns)."""
-    os.environ.update({"MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-                       "MKL_NUM_THREADS": "1"})          # before NumPy starts any BLAS threads
+    os.environ.update(MPLBACKEND="Agg", **ONE_BLAS_THREAD)      # before NumPy starts any BLAS threads
     for name in PRELOAD:
         try:
             importlib.import_module(name)
