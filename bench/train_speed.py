@@ -57,7 +57,12 @@ def epoch_nnlib(X, y, batch_size, seed=1):
 
 
 def epoch_fused_numpy(X, y, batch_size, seed=1):
-    """The same model, forward, backward and Adam, hand-fused with no abstraction at all."""
+    """The same model, forward, backward and Adam, hand-fused with no abstraction at all.
+
+    Written as one naturally writes it: each line makes new arrays. nnlib's Adam instead updates
+    preallocated buffers in place with the bias corrections folded into two scalars, which is why
+    nnlib can come out slightly ahead of these lines.
+    """
     rng = np.random.default_rng(seed)
     k1, k2 = 1 / np.sqrt(D), 1 / np.sqrt(H)
     params = [rng.uniform(-k1, k1, (D, H)).astype(np.float32), np.zeros(H, np.float32),

@@ -59,7 +59,8 @@ class Loss:
         self._pred, self._target = pred, target
         losses = self._losses(pred, target)
         self._count = losses.size
-        return float(losses.mean() if self.reduction == "mean" else losses.sum())
+        total = losses.sum()
+        return float(total / self._count if self.reduction == "mean" else total)
 
     def backward(self):
         """dL/d(pred) for the last ``forward`` call; shape of ``pred``."""
@@ -207,9 +208,15 @@ class CrossEntropyLoss(Loss):
         return pred, target
 
     def _losses(self, z, k):
-        return -F.log_softmax(z, axis=1)[np.arange(len(k)), k]
+        # one stable softmax serves both passes: ℓ = log Σ exp(s) − s_k with s = z − max(z),
+        # and backward's softmax(z) = exp(s) / Σ exp(s) is kept from here
+        shifted = z - z.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        self._probs = exp / total
+        return np.log(total[:, 0]) - shifted[np.arange(len(k)), k]
 
     def _grad(self, z, k):
-        grad = F.softmax(z, axis=1)
+        grad = self._probs.copy()
         grad[np.arange(len(k)), k] -= 1.0
         return grad

@@ -17,6 +17,8 @@ A training step is always::
     optimizer.step()
 """
 
+import math
+
 import numpy as np
 
 from nnlib.core import Parameter
@@ -182,10 +184,11 @@ class Adam(Optimizer):
         v *= b2
         v += buf
         # lr · m̂ / (√v̂ + ε) = (lr·√c₂/c₁) · m / (√v + ε·√c₂) with c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ:
-        # the same number as PyTorch's, in four passes over the array instead of five
-        c1, c2 = 1 - b1 ** self.steps, 1 - b2 ** self.steps
+        # the same number as PyTorch's, in four passes over the array instead of five. The scalars
+        # are Python floats: a NumPy float64 scalar would make a float32 update run in float64.
+        c1, root_c2 = 1 - b1 ** self.steps, math.sqrt(1 - b2 ** self.steps)
         np.sqrt(v, out=buf)
-        buf += self.eps * np.sqrt(c2)
+        buf += self.eps * root_c2
         np.divide(m, buf, out=buf)
-        buf *= self.lr * np.sqrt(c2) / c1
+        buf *= self.lr * root_c2 / c1
         return buf
