@@ -20,9 +20,11 @@ class Elementwise(Layer):
         self._x = None
 
     def function(self, x):
+        """f(x), elementwise; same shape as ``x``."""
         raise NotImplementedError
 
     def derivative(self, x):
+        """f′(x), elementwise; same shape as ``x``."""
         raise NotImplementedError
 
     def forward(self, x):

@@ -29,6 +29,7 @@ class Parameter:
 
     @property
     def shape(self):
+        """The shape of ``data`` (and of ``grad``)."""
         return self.data.shape
 
     def zero_grad(self):
@@ -59,6 +60,7 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} must implement backward(grad_output)")
 
     def __call__(self, x):
+        """``layer(x)`` is ``layer.forward(x)``."""
         return self.forward(x)
 
     def children(self):
@@ -119,7 +121,8 @@ class Sequential(Layer):
     """Layers applied one after another.
 
     ``forward`` runs ``x`` through each layer in order; ``backward`` runs the gradient through
-    them in reverse order (the chain rule, one block at a time).
+    them in reverse order (the chain rule, one block at a time). ``model[i]`` is the i-th layer,
+    ``len(model)`` the number of layers, and ``for layer in model`` visits them in order.
 
     Example
     -------

@@ -118,7 +118,8 @@ def iterate_minibatches(X, y, batch_size=32, shuffle=True, rng=None):
     """Yield ``(X_batch, y_batch)`` pairs covering the data once (an epoch).
 
     With ``shuffle`` the order is a fresh permutation drawn from ``rng``; the last batch may be
-    smaller than ``batch_size``.
+    smaller than ``batch_size``. Shapes: ``X`` (N, ...) and ``y`` (N, ...) in, batches
+    (B, ...) out with B ≤ ``batch_size``, rows of ``X`` and ``y`` kept together.
     """
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
@@ -134,6 +135,9 @@ def iterate_minibatches(X, y, batch_size=32, shuffle=True, rng=None):
 
 def train_test_split(X, y, test_size=0.25, rng=None, stratify=True):
     """Shuffle and split into ``X_train, X_test, y_train, y_test``.
+
+    Shapes: ``X`` (N, D) and labels ``y`` (N,) in; the four parts keep the trailing shapes,
+    with N_test + N_train = N rows.
 
     ``test_size`` is a fraction in (0, 1) or a number of examples. With ``stratify`` (the default)
     each class keeps its proportion in both parts (so the test part may differ from ``test_size``

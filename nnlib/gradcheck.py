@@ -30,7 +30,8 @@ def numerical_gradient(f, x, h=1e-5):
 
     Returns
     -------
-    ndarray, same shape as ``x``: the estimate of ∂f/∂x.
+    grad : ndarray
+        The estimate of ∂f/∂x, with the shape of ``x``.
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError("numerical_gradient needs a float64 ndarray that f reads (it is nudged in "
@@ -69,6 +70,10 @@ def check_layer(layer, x, rng=None, h=1e-5):
     Uses the scalar L = Σ (layer(x) ⊙ g) for a random upstream gradient g, so dL/d(output) = g.
     Returns a dict of relative errors: ``"input"`` and ``"param0"``, ``"param1"``, … in the order of
     ``layer.parameters()``.
+
+    Every forward pass runs in the layer's current mode. A ``BatchNorm1d`` in training mode
+    therefore updates its running statistics on each of the many forward passes; check a copy,
+    or reset them afterwards.
     """
     x = np.array(x, dtype=np.float64)
     g = as_rng(rng).normal(size=np.shape(layer.forward(x)))

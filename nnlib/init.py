@@ -6,7 +6,7 @@ values and returns the array. Random ones take ``rng``, a ``numpy.random.Generat
 Why the variances: for z = Σᵢ wᵢ xᵢ over n_in independent inputs with zero-mean weights,
 Var(z) = n_in · Var(w) · Var(x). Keeping Var(z) = Var(x) layer after layer needs
 Var(w) = 1 / n_in. Glorot and Bengio (Xavier) average the forward and backward conditions:
-Var(w) = 2 / (fan_in + fan_out). He et al. (Kaiming) account for ReLU zeroing half its inputs:
+Var(w) = 2 / (fan_in + fan_out). He et al. (Kaiming) account for ReLU zeroing about half of its pre-activations:
 Var(w) = 2 / fan_in. A uniform distribution on [−a, a] has variance a²/3, so the uniform
 variants use a = √3 · std.
 
@@ -25,7 +25,11 @@ _LINEAR_GAINS = ("linear", "identity", "sigmoid")
 
 
 def calculate_gain(nonlinearity, param=None):
-    """The factor by which an activation shrinks the signal's standard deviation, to undo it.
+    """The recommended scale factor for an initializer's standard deviation with this nonlinearity.
+
+    These are PyTorch's values, used as ``gain`` by the Xavier initializers and built into the
+    Kaiming ones. For ReLU the factor √2 exactly undoes the halving of the second moment; for
+    tanh, 5/3 is a rule of thumb, not a measured shrinkage.
 
     - linear, identity, sigmoid: 1
     - tanh: 5/3

@@ -13,8 +13,10 @@ class Linear(Layer):
 
     Parameters
     ----------
-    in_features, out_features : int
-        Sizes of each input row and each output row.
+    in_features : int
+        The size of each input row.
+    out_features : int
+        The size of each output row.
     bias : bool
         Whether to learn an additive bias ``b`` (default True).
     rng : numpy.random.Generator, int or None

@@ -78,7 +78,10 @@ class Loss:
 
 
 class MSELoss(Loss):
-    """Mean squared error: ℓ = (ŷ − y)², gradient 2(ŷ − y). Shapes: pred and target equal, any."""
+    """Mean squared error: ℓ = (ŷ − y)², gradient 2(ŷ − y). Shapes: pred and target equal, any.
+
+    ``backward`` returns 2(ŷ − y), divided by the number of elements for ``reduction='mean'``.
+    """
 
     def _losses(self, pred, target):
         return (pred - target) ** 2
@@ -88,7 +91,11 @@ class MSELoss(Loss):
 
 
 class L1Loss(Loss):
-    """Mean absolute error: ℓ = abs(ŷ − y), gradient sign(ŷ − y) (0 at a tie). Robust to outliers."""
+    """Mean absolute error: ℓ = abs(ŷ − y), gradient sign(ŷ − y) (0 at a tie). Robust to outliers.
+
+    Shapes: pred and target equal, any. ``backward`` returns sign(ŷ − y), divided by the number
+    of elements for ``reduction='mean'``.
+    """
 
     def _losses(self, pred, target):
         return np.abs(pred - target)
@@ -102,6 +109,8 @@ class HuberLoss(Loss):
 
     With r = ŷ − y:  ℓ = ½r²  if abs(r) ≤ δ,  else δ(abs(r) − ½δ).
     Gradient: r clipped to [−δ, δ]. Like MSE for small errors, like MAE (robust) for outliers.
+    Shapes: pred and target equal, any. ``backward`` returns clip(r, −δ, δ), divided by the
+    number of elements for ``reduction='mean'``.
     """
 
     def __init__(self, delta=1.0, reduction="mean"):
@@ -162,7 +171,8 @@ class BCEWithLogitsLoss(Loss):
 
     ℓ = −[y log σ(z) + (1 − y) log(1 − σ(z))] = max(z, 0) − z·y + log(1 + e^(−abs(z))),
     which is finite for any z. The gradient is simply σ(z) − y.
-    Shapes: ``pred`` (logits) and ``target`` of any equal shape.
+    Shapes: ``pred`` (logits) and ``target`` of any equal shape. ``backward`` returns σ(z) − y,
+    divided by the number of elements for ``reduction='mean'``.
     """
 
     def _check(self, pred, target):
@@ -184,7 +194,8 @@ class CrossEntropyLoss(Loss):
     The gradient with respect to the logits is softmax(z) − onehot(k).
 
     Shapes: ``pred`` logits (N, C); ``target`` integer labels (N,) with values in 0 … C−1.
-    ``reduction='mean'`` averages over the N examples (not over N·C elements).
+    ``reduction='mean'`` averages over the N examples (not over N·C elements), so ``backward``
+    returns (softmax(z) − onehot(k)) / N, shape (N, C); with ``reduction='sum'``, without the 1/N.
     """
 
     def _check(self, pred, target):

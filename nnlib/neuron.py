@@ -64,6 +64,7 @@ class Neuron(Layer):
 
     @property
     def n_inputs(self):
+        """D, the number of inputs (weights)."""
         return self.weight.shape[0]
 
     def _batch(self, x):

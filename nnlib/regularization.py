@@ -33,8 +33,11 @@ def l2_penalty(params, lam):
 
     Returns
     -------
-    (value, grads): a float and a list of arrays shaped like each weight. Add each gradient
-    into the matching ``Parameter.grad`` after the backward pass.
+    value : float
+        λ Σ_W ‖W‖², to add to the data loss.
+    grads : list of ndarray
+        2λW for each W, shaped like it. Add each into the matching ``Parameter.grad`` after the
+        backward pass.
     """
     _check_lambda(lam)
     arrays = _arrays(params)
@@ -77,6 +80,18 @@ class EarlyStopping:
     min_delta : float
         The smallest change that counts as an improvement.
     restore_best : bool
+        Whether ``on_train_end`` puts back the parameters of the best epoch (default True).
+
+    Attributes
+    ----------
+    best : float or None
+        The best value of the metric seen so far.
+    best_epoch : int or None
+        The epoch (counted from 1) at which ``best`` was seen.
+    wait : int
+        Epochs since the last improvement.
+    epochs : int
+        Epochs recorded so far.
     """
 
     def __init__(self, patience=5, monitor="val_loss", mode="min", min_delta=0.0, restore_best=True):
@@ -96,7 +111,10 @@ class EarlyStopping:
         return value > self.best + self.min_delta
 
     def step(self, value, model=None):
-        """Record this epoch's metric (and snapshot ``model`` if it is the best); return True to stop."""
+        """Record this epoch's metric (and snapshot ``model`` if it is the best); return True to stop.
+
+        Raises ``ValueError`` if ``value`` is NaN (training diverged).
+        """
         value = float(value)
         self.epochs += 1
         if np.isnan(value):
@@ -112,6 +130,10 @@ class EarlyStopping:
         return self.wait >= self.patience
 
     def __call__(self, history, model):
+        """The ``fit`` callback: :meth:`step` with the latest ``history[monitor]``; True means stop.
+
+        Raises ``KeyError`` if ``fit`` did not record ``monitor`` (e.g. no validation data).
+        """
         if self.monitor not in history:
             raise KeyError(f"EarlyStopping monitors {self.monitor!r}, which fit did not record; "
                            f"pass validation_data to fit or choose one of {sorted(history)}")
@@ -130,6 +152,22 @@ class ExponentialMovingAverage:
     After each optimizer step call :meth:`update`:  θ̄ ← decay·θ̄ + (1 − decay)·θ.
     Evaluate with the averaged weights inside ``with ema.average_parameters(): ...``; the
     training weights are put back afterwards.
+
+    The average starts at the parameters' values when it is created and has no bias
+    correction, so for the first few times 1/(1 − decay) updates it still leans towards those
+    starting values (about 100 updates for decay 0.99).
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+        Usually ``model.parameters()``.
+    decay : float in (0, 1)
+        Weight of the old average; the average spans roughly the last 1/(1 − decay) steps.
+
+    Attributes
+    ----------
+    shadow : list of ndarray
+        The averaged values θ̄, one array per parameter, in the order of ``params``.
     """
 
     def __init__(self, params, decay=0.99):

@@ -57,8 +57,24 @@ def _batch_accuracy(loss_fn, out, y):
 def evaluate(model, loss_fn, X, y, batch_size=1024):
     """Loss and accuracy of ``model`` on (X, y) in eval mode (dropout off, running statistics).
 
-    Returns ``(loss, accuracy)``; accuracy is None for regression losses. The model's
-    train/eval mode is restored afterwards.
+    Parameters
+    ----------
+    model : Layer
+    loss_fn : Loss
+    X : ndarray, shape (N, D)
+    y : ndarray, shape (N,) or shaped like the model's output
+        Labels or targets, as for :func:`fit`.
+    batch_size : int
+        Examples per forward pass (only memory depends on it, not the result).
+
+    Returns
+    -------
+    loss : float
+        The loss over all N examples.
+    accuracy : float or None
+        The fraction classified correctly; None for regression losses.
+
+    The model's train/eval mode is restored afterwards.
     """
     was_training = model.training
     model.eval()
@@ -78,24 +94,37 @@ def fit(model, loss_fn, optimizer, X, y, epochs=10, batch_size=32, validation_da
     Parameters
     ----------
     model : Layer
+        The network to train, e.g. a ``Sequential``.
     loss_fn : Loss
-    optimizer : an nnlib.optim optimizer over ``model.parameters()``
-    X : ndarray (N, D);  y : labels (N,) or targets shaped like the model output
-    epochs, batch_size : int
-    validation_data : (X_val, y_val), optional
+        E.g. ``CrossEntropyLoss()``; its ``backward()`` starts each backward pass.
+    optimizer : Optimizer
+        An ``nnlib.optim`` optimizer over ``model.parameters()``.
+    X : ndarray, shape (N, D)
+        Training inputs, one example per row.
+    y : ndarray, shape (N,) or shaped like the model's output
+        Integer class labels (N,) for ``CrossEntropyLoss``; 0/1 labels (N,) for a binary model
+        with output (N, 1); otherwise targets with the shape of the output.
+    epochs : int
+        Passes over the training data.
+    batch_size : int
+        Examples per mini-batch (the last batch of an epoch may be smaller).
+    validation_data : tuple (X_val, y_val), optional
         Evaluated after every epoch (``val_loss``, ``val_accuracy``).
-    callbacks : callables ``cb(history, model) -> bool``
-        Called after every epoch; returning True stops training (e.g. ``EarlyStopping``).
-        A callback's ``on_train_end(model)``, if it has one, runs at the end.
-    rng : Generator or int seed, for shuffling the mini-batches.
+    callbacks : list of callables
+        Each is called as ``cb(history, model)`` after every epoch; if any returns True,
+        training stops (e.g. :class:`~nnlib.regularization.EarlyStopping`). A callback's
+        ``on_train_end(model)``, if it has one, runs at the end.
+    rng : numpy.random.Generator, int or None
+        Source of the mini-batch shuffling (a seed makes training reproducible).
     progress : bool
         Show a tqdm progress bar (on stderr) with the latest losses.
 
     Returns
     -------
-    dict of lists, one entry per epoch: ``loss`` (mean training loss over the epoch's batches),
-    ``accuracy`` (on the training batches, for classification losses), and ``val_loss``,
-    ``val_accuracy`` when validation data is given.
+    history : dict of lists
+        One entry per epoch under each key: ``loss`` (mean training loss over the epoch's
+        batches), ``accuracy`` (on the training batches, for classification losses), and
+        ``val_loss``, ``val_accuracy`` when validation data is given.
     """
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
