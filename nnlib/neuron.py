@@ -124,7 +124,8 @@ class Perceptron(Neuron):
     n_inputs : int
         D, the number of features. Weights and bias start at 0.
     lr : float
-        η, the learning rate (with zero initial weights, any η > 0 gives the same predictions).
+        η, the learning rate (with zero initial weights, any η > 0 gives the same predictions in
+        exact arithmetic; in floating point, rounding can break exact ties at z = 0).
 
     Attributes
     ----------
