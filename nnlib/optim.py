@@ -15,6 +15,12 @@ A training step is always::
     loss = loss_fn(model(X), y)
     model.backward(loss_fn.backward())
     optimizer.step()
+
+As in PyTorch, ``params`` may also be a list of *parameter groups*, dicts with their own
+``lr`` or ``weight_decay``; a group without them uses the optimizer's. For example, weight
+decay on the weights but not on the biases::
+
+    Adam([{"params": weights, "weight_decay": 0.01}, {"params": biases}], lr=0.01)
 """
 
 import math
@@ -29,26 +35,49 @@ class Optimizer:
 
     Parameters
     ----------
-    params : iterable of Parameter
-        Usually ``model.parameters()``.
+    params : iterable of Parameter, or list of dict
+        Usually ``model.parameters()``. Or parameter groups: dicts with a ``"params"`` list and,
+        optionally, their own ``"lr"`` and ``"weight_decay"``.
     lr : float
-        Learning rate, > 0.
+        Learning rate, > 0 (the default for groups that do not set their own).
     weight_decay : float
         λ ≥ 0; adds λθ to every gradient (an L2 penalty of (λ/2)·‖θ‖²).
+
+    Attributes
+    ----------
+    params : list of Parameter
+        Every parameter, group after group.
+    settings : list of (float, float)
+        ``(lr, weight_decay)`` of each parameter, in the order of ``params``.
     """
 
     def __init__(self, params, lr, weight_decay=0.0):
-        self.params = list(params)
+        name = type(self).__name__
+        items = list(params)
+        groups = items if items and all(isinstance(g, dict) for g in items) else [{"params": items}]
+        self.params, self.settings, seen = [], [], set()
+        for group in groups:
+            unknown = set(group) - {"params", "lr", "weight_decay"}
+            if "params" not in group or unknown:
+                raise ValueError(f"{name}: a parameter group is a dict with 'params' and optionally 'lr' and "
+                                 f"'weight_decay', got keys {sorted(group)}")
+            setting = (float(group.get("lr", lr)), float(group.get("weight_decay", weight_decay)))
+            for p in group["params"]:
+                if not isinstance(p, Parameter):
+                    raise TypeError(f"{name} expected nnlib Parameters, got {type(p).__name__}; "
+                                    "pass model.parameters() (or a list of parameter-group dicts)")
+                if id(p) in seen:
+                    raise ValueError(f"{name}: a parameter appears twice (in one group or in two groups)")
+                seen.add(id(p))
+                self.params.append(p)
+                self.settings.append(setting)
         if not self.params:
-            raise ValueError(f"{type(self).__name__} got an empty parameter list: pass model.parameters()")
-        for p in self.params:
-            if not isinstance(p, Parameter):
-                raise TypeError(f"{type(self).__name__} expected nnlib Parameters, got {type(p).__name__}; "
-                                "pass model.parameters()")
-        if not lr > 0:
-            raise ValueError(f"learning rate must be positive, got lr={lr}")
-        if weight_decay < 0:
-            raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
+            raise ValueError(f"{name} got an empty parameter list: pass model.parameters()")
+        for group_lr, group_decay in self.settings:
+            if not group_lr > 0:
+                raise ValueError(f"learning rate must be positive, got lr={group_lr}")
+            if group_decay < 0:
+                raise ValueError(f"weight_decay must be >= 0, got {group_decay}")
         self.lr, self.weight_decay = float(lr), float(weight_decay)
         self.state = [{} for _ in self.params]
         self.steps = 0
@@ -61,12 +90,12 @@ class Optimizer:
     def step(self):
         """Apply one update to every parameter, using its current ``grad``."""
         self.steps += 1
-        for p, state in zip(self.params, self.state):
-            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
-            p.data -= self._update(g, state)
+        for p, state, (lr, weight_decay) in zip(self.params, self.state, self.settings):
+            g = p.grad + weight_decay * p.data if weight_decay else p.grad
+            p.data -= self._update(g, state, lr)
 
-    def _update(self, g, state):
-        """Return the amount to subtract from θ given its (decayed) gradient g.
+    def _update(self, g, state, lr):
+        """Return the amount to subtract from θ given its (decayed) gradient g and learning rate.
 
         ``state`` is this parameter's dict; the returned array may be a buffer kept in it.
         Updates work in place on buffers of the parameter's dtype, so float32 stays float32.
@@ -85,7 +114,7 @@ class SGD(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Parameter
+    params : iterable of Parameter, or list of dict (parameter groups)
     lr : float
     momentum : float
         μ in [0, 1).
@@ -98,16 +127,16 @@ class SGD(Optimizer):
             raise ValueError(f"momentum must be in [0, 1), got {momentum}")
         self.momentum = float(momentum)
 
-    def _update(self, g, state):
+    def _update(self, g, state, lr):
         if not self.momentum:
-            return self.lr * g
+            return lr * g
         if "velocity" not in state:
             state["velocity"] = g.copy()
         else:
             v = state["velocity"]
             v *= self.momentum
             v += g
-        return self.lr * state["velocity"]
+        return lr * state["velocity"]
 
 
 class RMSprop(Optimizer):
@@ -117,7 +146,7 @@ class RMSprop(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Parameter
+    params : iterable of Parameter, or list of dict (parameter groups)
     lr : float
         Default 0.01 as in PyTorch.
     alpha : float
@@ -132,7 +161,7 @@ class RMSprop(Optimizer):
             raise ValueError(f"alpha must be in [0, 1), got {alpha}")
         self.alpha, self.eps = float(alpha), float(eps)
 
-    def _update(self, g, state):
+    def _update(self, g, state, lr):
         if "square_avg" not in state:
             state["square_avg"], state["buffer"] = np.zeros_like(g), np.empty_like(g)
         s, buf = state["square_avg"], state["buffer"]
@@ -142,7 +171,7 @@ class RMSprop(Optimizer):
         np.sqrt(s, out=buf)
         buf += self.eps
         np.divide(g, buf, out=buf)
-        buf *= self.lr
+        buf *= lr
         return buf
 
 
@@ -155,7 +184,7 @@ class Adam(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Parameter
+    params : iterable of Parameter, or list of dict (parameter groups)
     lr : float
         Default 0.001 as in PyTorch.
     betas : (float, float)
@@ -171,7 +200,7 @@ class Adam(Optimizer):
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
         self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
 
-    def _update(self, g, state):
+    def _update(self, g, state, lr):
         b1, b2 = self.betas
         if "m" not in state:
             state["m"], state["v"], state["buffer"] = np.zeros_like(g), np.zeros_like(g), np.empty_like(g)
@@ -190,5 +219,5 @@ class Adam(Optimizer):
         np.sqrt(v, out=buf)
         buf += self.eps * root_c2
         np.divide(m, buf, out=buf)
-        buf *= self.lr * root_c2 / c1
+        buf *= lr * root_c2 / c1
         return buf

@@ -111,3 +111,51 @@ def test_momentum_state_does_not_alias_the_gradient():
     p.grad[...] = 1.0
     opt.step()
     assert p.data[0] == pytest.approx(1 - 0.1 - 0.1 * 1.9)
+
+
+def test_parameter_groups_decay_weights_only_like_two_optimizers(rng):
+    # One Adam with two groups must do exactly what two separate Adams do.
+    start = (rng.normal(size=(3, 2)), rng.normal(size=3))
+    grads = [(rng.normal(size=(3, 2)), rng.normal(size=3)) for _ in range(3)]
+    w1, b1 = (Parameter(v.copy()) for v in start)
+    w2, b2 = (Parameter(v.copy()) for v in start)
+    grouped = Adam([{"params": [w1], "weight_decay": 0.1}, {"params": [b1]}], lr=0.01)
+    separate = [Adam([w2], lr=0.01, weight_decay=0.1), Adam([b2], lr=0.01)]
+    for gw, gb in grads:
+        for p, g in ((w1, gw), (b1, gb), (w2, gw), (b2, gb)):
+            p.zero_grad()
+            p.grad += g
+        grouped.step()
+        for opt in separate:
+            opt.step()
+    np.testing.assert_array_equal(w1.data, w2.data)
+    np.testing.assert_array_equal(b1.data, b2.data)
+    assert grouped.settings == [(0.01, 0.1), (0.01, 0.0)]
+
+
+def test_parameter_groups_with_their_own_learning_rate():
+    # θ ← θ − lr·g with g = 1: group 1 uses lr 0.5, group 2 the default 0.1
+    a, b = Parameter(np.array([1.0])), Parameter(np.array([1.0]))
+    opt = SGD([{"params": [a], "lr": 0.5}, {"params": [b]}], lr=0.1)
+    a.grad += 1.0
+    b.grad += 1.0
+    opt.step()
+    assert (a.data[0], b.data[0]) == pytest.approx((0.5, 0.9))
+
+
+@pytest.mark.parametrize("groups, error, match", [
+    ([{"params": []}], ValueError, "empty parameter list"),
+    ([{"weights": [Parameter(np.zeros(1))]}], ValueError, "'params'"),
+    ([{"params": [Parameter(np.zeros(1))], "betas": (0.9, 0.9)}], ValueError, "'lr' and 'weight_decay'"),
+    ([{"params": [Parameter(np.zeros(1))], "lr": -1.0}], ValueError, "learning rate must be positive"),
+    ([{"params": [Parameter(np.zeros(1))], "weight_decay": -1.0}], ValueError, "weight_decay"),
+    ([{"params": [np.zeros(1)]}], TypeError, "expected nnlib Parameters")])
+def test_parameter_group_errors(groups, error, match):
+    with pytest.raises(error, match=match):
+        Adam(groups)
+
+
+def test_a_parameter_in_two_groups_is_an_error():
+    p = Parameter(np.zeros(2))
+    with pytest.raises(ValueError, match="appears twice"):
+        SGD([{"params": [p]}, {"params": [p], "lr": 0.5}], lr=0.1)
