@@ -61,7 +61,11 @@ class Optimizer:
             if "params" not in group or unknown:
                 raise ValueError(f"{name}: a parameter group is a dict with 'params' and optionally 'lr' and "
                                  f"'weight_decay', got keys {sorted(group)}")
-            setting = (float(group.get("lr", lr)), float(group.get("weight_decay", weight_decay)))
+            group_lr, group_decay = float(group.get("lr", lr)), float(group.get("weight_decay", weight_decay))
+            if not group_lr > 0:
+                raise ValueError(f"learning rate must be positive, got lr={group_lr}")
+            if group_decay < 0:
+                raise ValueError(f"weight_decay must be >= 0, got {group_decay}")
             for p in group["params"]:
                 if not isinstance(p, Parameter):
                     raise TypeError(f"{name} expected nnlib Parameters, got {type(p).__name__}; "
@@ -70,15 +74,10 @@ class Optimizer:
                     raise ValueError(f"{name}: a parameter appears twice (in one group or in two groups)")
                 seen.add(id(p))
                 self.params.append(p)
-                self.settings.append(setting)
+                self.settings.append((group_lr, group_decay))
         if not self.params:
             raise ValueError(f"{name} got an empty parameter list: pass model.parameters()")
-        for group_lr, group_decay in self.settings:
-            if not group_lr > 0:
-                raise ValueError(f"learning rate must be positive, got lr={group_lr}")
-            if group_decay < 0:
-                raise ValueError(f"weight_decay must be >= 0, got {group_decay}")
-        self.lr, self.weight_decay = float(lr), float(weight_decay)
+        self.lr = float(lr)
         self.state = [{} for _ in self.params]
         self.steps = 0
 
