@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # it has no dependencies), and _config.yml serves it as _static/mathjax/. Git-ignored.
 MATHJAX := _mathjax/mathjax/tex-mml-chtml.js
 
-.PHONY: setup browser postgres book test release clean
+.PHONY: setup sandbox browser postgres book test release clean
 
 setup: $(STAMP) $(MATHJAX)
 
@@ -27,6 +27,17 @@ $(STAMP): requirements.txt pyproject.toml
 $(MATHJAX): $(STAMP)
 	rm -rf _mathjax
 	$(BIN)/python -c 'import mathjax, pathlib, shutil; shutil.copytree(pathlib.Path(mathjax.__file__).parent / "static" / "mathjax" / "es5", "_mathjax/mathjax", ignore=shutil.ignore_patterns("tex-chtml*.js", "tex-svg*.js", "tex-mml-svg.js", "mml-*.js", "node-main.js"))'
+
+# bubblewrap, the sandbox every grading kernel runs in (grading/sandbox.py). Installed when missing if
+# we are root; otherwise grading refuses to run student code and says how to install it.
+sandbox:
+	@if command -v bwrap >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's bubblewrap for the grading sandbox ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	else \
+		echo "warning: bubblewrap is not installed; run 'sudo apt-get install bubblewrap' or grading refuses to run"; \
+	fi
 
 # Debian's Chromium, driven by Playwright in tests/test_browser.py (Playwright never downloads a
 # browser of its own). Installed when missing if we are root; otherwise the browser test fails and
@@ -55,7 +66,7 @@ postgres:
 book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: setup browser postgres
+test: setup sandbox browser postgres
 	$(BIN)/python -m pytest
 
 release: setup

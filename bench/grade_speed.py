@@ -1,6 +1,6 @@
 """How fast does ``grading grade`` score a class, compared with plain nbgrader in the same run?
 
-Builds N submissions (default 50) of the Chapter 1 exercise (solutions/01-neurons), a mix of
+Builds N submissions of the Chapter 1 exercise (solutions/01-neurons), a mix of
 correct (the solution), partial (the solution with one typical wrong answer from
 tests/wrong_answers/c01_neurons.py) and blank (the release as handed out), then grades them twice:
 
@@ -10,10 +10,11 @@ tests/wrong_answers/c01_neurons.py) and blank (the release as handed out), then 
       source/, ``nbgrader generate_assignment``, submitted/<student>/01-neurons/neurons.ipynb),
       then ``nbgrader autograde 01-neurons``. Only that command is timed.
 
-It prints both times, the ratio (target: plain nbgrader takes at least 2x as long on 2 cores), and
-checks that both give every student the same total (a mismatch is printed loudly and the exit code
-is 1). The machine's load average is printed too: other work running at the same time skews both.
-Run it from the repository root:  .venv/bin/python bench/grade_speed.py  [--n 50] [--keep]
+It does so for several class sizes (default 3, 30 and 300 students) and prints both times and the
+ratio (targets: at least 2x at 30 and 300 students, not slower at 3), and checks that both give
+every student the same total (a mismatch is printed loudly and the exit code is 1). The machine's
+load average is printed too: other work running at the same time skews both.
+Run it from the repository root:  .venv/bin/python bench/grade_speed.py  [--n 3 30 300] [--keep]
 """
 
 import argparse
@@ -115,56 +116,61 @@ def run_nbgrader(assignment, subs, course, log):
 
 
 def sandbox_state():
-    try:
-        from grading.sandbox import isolation_available
-    except ImportError:
-        return "no sandbox in this version of grading"
-    return "sandbox on" if isolation_available() else "sandbox off (not root): resource limits only"
+    from grading.sandbox import unavailable_reason
+
+    reason = unavailable_reason()
+    return f"NO SANDBOX: {reason}" if reason else ("bubblewrap sandbox, " + ("root" if os.geteuid() == 0 else "not root"))
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--n", type=int, default=50, help="number of submissions (default 50)")
-    p.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
-    args = p.parse_args()
+def compare(n, keep):
+    """Grade n submissions both ways; return (ours, theirs, problems) with times in seconds."""
     work = Path(tempfile.mkdtemp(prefix="nnfs-grade-speed-"))
     try:
-        assignment, expected = build_submissions(work / "submissions", args.n)
-        kinds = [i % 3 for i in range(args.n)]
-        print(f"{args.n} submissions of {CHAPTER}: {kinds.count(0)} correct, {kinds.count(1)} partial, "
+        assignment, expected = build_submissions(work / "submissions", n)
+        kinds = [i % 3 for i in range(n)]
+        print(f"\n{n} submissions of {CHAPTER}: {kinds.count(0)} correct, {kinds.count(1)} partial, "
               f"{kinds.count(2)} blank; {os.cpu_count()} cores")
-
         print(f"(a) grading grade ({sandbox_state()}), load average {os.getloadavg()[0]:.1f} ...", flush=True)
         ours, our_code, our_totals = run_grading(work / "submissions", work / "grades", work / "grading.log")
         print(f"    {ours:.1f} s, exit code {our_code}")
-
         print(f"(b) plain nbgrader autograde, load average {os.getloadavg()[0]:.1f} ...", flush=True)
         theirs, their_code, their_totals = run_nbgrader(assignment, work / "submissions", work / "course",
                                                         work / "nbgrader.log")
         print(f"    {theirs:.1f} s, exit code {their_code}")
-        print(f"load average after both: {os.getloadavg()[0]:.1f}")
-
-        ratio = theirs / ours
-        print(f"\ngrading grade {ours:.1f} s, nbgrader autograde {theirs:.1f} s: "
-              f"grading grade is {ratio:.2f}x as fast (target: at least 2x) -> {'OK' if ratio >= 2 else 'BELOW TARGET'}")
-        mismatches = [s for s in expected if our_totals.get(s) != their_totals.get(s)]
-        wrong = [s for s in expected if our_totals.get(s) != expected[s]]
-        if mismatches:
-            print(f"\n!!! MISMATCH: {len(mismatches)} of {args.n} students get different totals !!!")
-            for s in mismatches:
-                print(f"!!!   {s}: grading grade {our_totals.get(s)}, nbgrader {their_totals.get(s)}, "
-                      f"expected {expected[s]}")
-        else:
-            print(f"same total for all {args.n} students in both runs")
-        if wrong:
-            print(f"!!! {len(wrong)} students' totals differ from the expected ones: "
-                  + ", ".join(f"{s} {our_totals.get(s)} != {expected[s]}" for s in wrong))
-        if args.keep:
+        problems = []
+        for s in expected:
+            if our_totals.get(s) != their_totals.get(s) or our_totals.get(s) != expected[s]:
+                problems.append(f"{s}: grading grade {our_totals.get(s)}, nbgrader {their_totals.get(s)}, "
+                                f"expected {expected[s]}")
+        if keep:
             print(f"kept {work} (logs: grading.log, nbgrader.log)")
-        return 1 if mismatches or wrong else 0
+        return ours, theirs, problems
     finally:
-        if not args.keep:
+        if not keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, nargs="+", default=[3, 30, 300],
+                   help="class sizes to compare (default: 3 30 300)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folders and print their paths")
+    args = p.parse_args()
+    rows, failed = [], False
+    for n in args.n:
+        ours, theirs, problems = compare(n, args.keep)
+        for problem in problems:
+            print(f"!!! MISMATCH {problem}")
+        failed |= bool(problems)
+        rows.append((n, ours, theirs, theirs / ours))
+    print(f"\n{'students':>8}  {'grading grade':>13}  {'nbgrader autograde':>18}  ratio")
+    for n, ours, theirs, ratio in rows:
+        target = 1.0 if n < 10 else 2.0
+        verdict = "OK" if ratio >= target else f"BELOW TARGET {target:g}x"
+        print(f"{n:>8}  {ours:>11.1f} s  {theirs:>16.1f} s  {ratio:.2f}x  {verdict}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine skews both)")
+    print("every student got the same total both ways" if not failed else "!!! totals differ: see above")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -58,7 +58,6 @@ def _infer_assignment(root, submissions):
 
 
 def _grade(args):
-    from grading import sandbox
     from grading.grade import Batch
     from grading.report import plot_summary, summary_text
 
@@ -76,9 +75,9 @@ def _grade(args):
     start = time.monotonic()
     batch = Batch(assignment, args.submissions, args.out, jobs=args.jobs, cell_timeout=args.cell_timeout,
                   student_timeout=args.student_timeout, force=args.force, progress=not args.no_progress,
-                  memory_mb=args.memory_mb)
-    if not batch.isolation:
-        print(f"note: {sandbox.PROTECTIONS_OFF}", file=sys.stderr)
+                  memory_mb=args.memory_mb, sandboxed=not args.unsafe_no_sandbox)
+    if args.unsafe_no_sandbox:
+        print(f"warning: {UNPROTECTED}", file=sys.stderr)
     results = batch.run()
     if not results:
         print(f"error: no submissions found in {args.submissions} (expected one folder or one .ipynb "
@@ -98,6 +97,12 @@ def _grade(args):
                   "same command again: students already graded are not graded again", file=sys.stderr)
             return 1
     return 0 if all(r.graded for r in results) else 1
+
+
+UNPROTECTED = ("grading WITHOUT the sandbox (--unsafe-no-sandbox): student code runs as you, under per-process "
+               "limits only (memory, CPU time, processes, file size). It can read everything you can read "
+               "(solutions/, other students' work, the gradebook), write your files, use the network, and leave "
+               "processes running after the batch. Use this only for submissions you trust.")
 
 
 def parser():
@@ -124,6 +129,8 @@ def parser():
     g.add_argument("--student-timeout", type=float, default=600, help="seconds per student (default 600)")
     g.add_argument("--memory-mb", type=int, default=3072, help="memory limit per kernel in MB (default 3072)")
     g.add_argument("--force", action="store_true", help="regrade students that already have a result")
+    g.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="grade even where no bubblewrap sandbox can be made (student code then runs as you)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     g.add_argument("--gradebook", action="store_true",
                    help="also record the scores in the course's nbgrader gradebook (ROOT/gradebook.db) for formgrader")

@@ -15,7 +15,6 @@ How a batch runs:
    them; errors and timeouts are always retried), so a batch killed halfway loses nothing.
 """
 
-import importlib.util
 import json
 import os
 import shutil
@@ -34,8 +33,6 @@ from grading.course import COURSE_ID, ROOT, GradingError, make_course, run_conve
 from grading.report import write_atomic, write_csv
 from grading.submissions import discover, load_checked
 from grading.tampering import review_reasons
-
-FIRST_UID = 60100          # kernel of grading slot k runs as user FIRST_UID + k
 
 KERNEL_DIED = ("the Python kernel died while running the notebook (a crash, or os._exit in a cell), so "
                "no test could be scored: run the notebook with Kernel > Restart Kernel and Run All Cells "
@@ -69,9 +66,9 @@ def tasks_of(notebook):
 def _child(scratch, assignment, student, cell_timeout, spec, finish):
     """Runs in the forked child: autograde one student, call ``finish()``, then exit (never returns).
 
-    ``spec`` is the kernelspec of the student's kernel (see grading.sandbox). The kernel talks to
-    nbgrader over Unix sockets in ``scratch/ipc``, a short path (the limit is 107 bytes), which also
-    works from inside a network namespace.
+    ``spec`` is the kernelspec of the student's kernel (see grading.sandbox). The kernel never sees
+    this scratch course: nbgrader writes only here, and the kernel's own files stay in its sandbox.
+    Its sockets appear in ``scratch/ipc``, a short path (the limit is 107 bytes).
     ``finish`` reads the scores and renders the feedback page here, so that the parent, which starts
     the next students, never waits for it.
     """
@@ -87,19 +84,21 @@ def _child(scratch, assignment, student, cell_timeout, spec, finish):
         kernels.mkdir(parents=True)
         (kernels / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
         os.environ["JUPYTER_PATH"] = str(scratch / "jupyter")
-        os.environ["JUPYTER_RUNTIME_DIR"] = str(scratch / "autograded" / student / assignment.name)
+        os.environ["JUPYTER_RUNTIME_DIR"] = str(scratch / "runtime")
         from nbgrader.converters import Autograde
-        from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
-                                            LimitOutput, SaveAutoGrades)
+        from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
+                                            SaveAutoGrades)
         from nbconvert.preprocessors import ClearMetadataPreprocessor
 
+        from grading.execute import CappedExecute, KernelManager
         from grading.outputs import TidyOutputs
 
         run_converter(Autograde, scratch, assignment, student, **{
             "Execute.timeout": int(cell_timeout), "Execute.shutdown_kernel": "immediate",
+            "Execute.kernel_manager_class": KernelManager,
             "Autograde.create_student": True,
             "Autograde.autograde_preprocessors": [
-                Execute, TidyOutputs, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                CappedExecute, TidyOutputs, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                 SaveAutoGrades, AssignLatePenalties, CheckCellMetadata],
             "KernelManager.transport": "ipc", "KernelManager.ip": str(scratch / "ipc" / "k")})
     except BaseException as error:  # anything at all: report it through the exit code and a file
@@ -145,16 +144,19 @@ class Batch:
     """Grades the submissions in ``submissions`` for ``assignment`` into the folder ``out``."""
 
     def __init__(self, assignment, submissions, out, jobs=2, cell_timeout=60, student_timeout=600,
-                 force=False, progress=True, memory_mb=3072, isolation=None):
+                 force=False, progress=True, memory_mb=3072, sandboxed=True):
+        """``sandboxed=False`` grades with per-process limits only (``--unsafe-no-sandbox``).
+
+        Raises GradingError when a sandbox is asked for but cannot be made here.
+        """
         self.assignment, self.submissions, self.out = assignment, Path(submissions), Path(out)
         self.jobs, self.cell_timeout, self.student_timeout = max(1, int(jobs)), cell_timeout, student_timeout
-        self.force, self.progress, self.memory_mb = force, progress, int(memory_mb)
-        self.isolation = sandbox.isolation_available() if isolation is None else bool(isolation)
-        # what every student's kernel must not see (the course with its solutions, this repository
-        # with its git history, the submissions, the results) and the one course path it needs
-        course = Path(assignment.source).resolve().parents[2]
-        self.hidden = [ROOT, course, self.submissions.resolve(), self.out.resolve()]
-        self.nnlib = Path(importlib.util.find_spec("nnlib").origin).parent
+        self.force, self.progress = force, progress
+        self.limits = sandbox.Limits(memory_mb=int(memory_mb), cpu_seconds=int(student_timeout))
+        self.sandboxed = bool(sandboxed)
+        if self.sandboxed and sandbox.unavailable_reason():
+            raise GradingError(f"{sandbox.unavailable_reason()}.\nStudent code must not run unsandboxed. To grade "
+                               "anyway, knowing what is then unprotected, pass --unsafe-no-sandbox.")
         self.results = {}
 
     # -- files -------------------------------------------------------------------------------
@@ -199,11 +201,11 @@ class Batch:
         nbformat.write(nb, target)
         return scratch
 
-    def _kernel_spec(self, scratch, slot):
-        """The sandboxed kernel of one student, running as the user of its grading slot."""
-        return sandbox.kernel_spec(self.zygote.socket, FIRST_UID + slot, self.memory_mb, self.student_timeout,
-                                   hide=self.hidden, expose=[self.nnlib], writable=[scratch / "ipc"],
-                                   isolation=self.isolation)
+    def _kernel_spec(self, key):
+        """The kernelspec of one student's kernel; ``key`` names its cgroup."""
+        if not self.sandboxed:
+            return sandbox.plain_kernel_spec(self.limits)
+        return sandbox.kernel_spec(self.limits, self.shared, self.cgroups.kernel_paths(key))
 
     def _error(self, student, message, notes=(), status="error", seconds=0.0):
         result, page = self._error_outcome(student, message, notes, status)
@@ -299,8 +301,14 @@ class Batch:
                     todo.append(sub)
             if self.results:
                 write_csv(self.out / "grades.csv", self.tasks, self.results.values())
-            with sandbox.Zygote(self.work) as self.zygote:
+            self.shared = sandbox.shared_paths()
+            self.cgroups = sandbox.Cgroups.for_batch() if self.sandboxed else sandbox.Cgroups([])
+            if self.sandboxed and self.cgroups.reason:
+                print(f"note: {sandbox.cgroup_note(self.cgroups.reason, self.limits)}", file=sys.stderr)
+            try:
                 self._grade_all(todo)
+            finally:
+                self.cgroups.close()
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
         return [self.results[s.student] for s in subs if s.student in self.results]
@@ -309,7 +317,8 @@ class Batch:
         bar = tqdm(total=len(subs), desc=f"grading {self.assignment.name}", unit="student",
                    disable=not self.progress, file=sys.stderr)
         pending = list(subs)
-        running = {}                      # pid -> (submission, scratch, start time, slot)
+        running = {}                      # pid -> (submission, scratch, start time, cgroup key)
+        self._started = 0
         try:
             while pending or running:
                 while pending and len(running) < self.jobs:
@@ -318,13 +327,14 @@ class Batch:
                     if scratch is None:
                         bar.update()
                         continue
-                    slot = min(set(range(self.jobs)) - {r[3] for r in running.values()})
-                    spec = self._kernel_spec(scratch, slot)
+                    key = f"k{self._started}"
+                    self._started += 1
+                    spec = self._kernel_spec(key)
                     pid = os.fork()
                     if pid == 0:
                         _child(scratch, self.assignment, sub.student, self.cell_timeout, spec,
                                lambda: self._write_outcome(sub, scratch))
-                    running[pid] = (sub, scratch, time.monotonic(), slot)
+                    running[pid] = (sub, scratch, time.monotonic(), key)
                 self._reap(running, bar)
         finally:
             for pid in list(running):
@@ -334,11 +344,14 @@ class Batch:
     def _reap(self, running, bar):
         """Collect finished children and kill those over the per-student limit."""
         time.sleep(0.05)
-        for pid, (sub, scratch, start, _) in list(running.items()):
+        for pid, (sub, scratch, start, key) in list(running.items()):
             elapsed = time.monotonic() - start
             done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                self.cgroups.remove_kernel(key)      # whatever the kernel left, in case the child could not
             if not done and elapsed > self.student_timeout:
                 _kill_tree(pid)
+                self.cgroups.remove_kernel(key)
                 del running[pid]
                 self._error(sub.student, f"grading took longer than the {self.student_timeout:g} s limit per "
                             "student and was stopped: look for an endless loop or very slow code",

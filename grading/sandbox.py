@@ -1,345 +1,376 @@
-"""Run grading kernels as untrusted code: limited, isolated, unprivileged, and started fast.
+"""Run a student's kernel as untrusted code: in a bubblewrap sandbox, under per-kernel limits.
 
-A batch starts one **zygote** (``python -m grading.sandbox --serve SOCKET``): a process that imports
-once what every kernel needs (ipykernel, NumPy, matplotlib, scikit-learn's data sets, nnlib) and
-then forks a fresh kernel for each student, so no student pays those imports (about a second
-each). Each student's kernelspec runs a small client, ``python -m grading.sandbox --connect SOCKET
---options JSON CONNECTION_FILE``, that asks the zygote for a kernel and stays alive as long as it:
-the kernel manager sees an ordinary process, and when the client goes (shutdown, or killed for
-overrunning), the zygote kills the kernel. Interrupts travel as messages (``interrupt_mode``).
+Each kernel runs under `bubblewrap <https://github.com/containers/bubblewrap>`_ (``bwrap``, the
+unprivileged sandbox Flatpak is built on). What the kernel sees is an allow-list:
 
-The kernel's working folder is the client's current directory (the student's scratch folder,
-which also receives a copy of the connection file). What the kernel gets:
+- read-only: the Python environment, nnlib, and the system libraries of ``/usr``;
+- writable: a private working folder (``/home/student``), a private ``/tmp`` and the folder of
+  its sockets, each an empty tmpfs of limited size that vanishes with the kernel;
+- nothing else of the host: no course folder or any copy of it, no submissions, no outputs, no
+  ``/run``, ``/etc`` or home folders.
 
-- **Resource limits** (always, root or not): address space, CPU seconds, processes, file size, no
-  core dumps. A memory bomb gets a ``MemoryError``; a fork bomb gets "Resource temporarily unavailable".
-- **Isolation** (only when run as root, as on CI and on a course server):
-  new PID, mount and network namespaces. The kernel runs under a small init process (PID 1 of the
-  namespace); when the kernel exits or is killed, the namespace ends and every process it started dies
-  with it. There is no network at all (the kernel talks to the grader over Unix sockets: nbgrader's
-  kernel manager uses ``transport = "ipc"``). An empty tmpfs is mounted over every ``--hide`` folder
-  (the course with its solutions and git history, the submissions, the output folder), over ``/tmp``,
-  ``/var/tmp`` and ``/dev/shm`` (the kernel gets private, empty ones), and over any folder the kernel
-  could not traverse anyway; only the paths the kernel needs are bound back into those (the working
-  folder, Python, ``--expose`` and ``--writable`` paths, such as the folder of its IPC sockets).
-  The kernel then drops to an unprivileged user id of its own (``--uid``), with no groups, which owns
-  only the working folder: it cannot read solutions, other students' work or any gradebook, and cannot
-  write outside its scratch folder.
+It gets new user, PID, network, IPC, UTS, cgroup and mount namespaces, no capabilities, no way to
+make further user namespaces, a session of its own, and it dies with its launcher. When the kernel
+ends, its PID namespace ends, and every process it started dies with it.
+
+**Limits per kernel.** Where this process may create cgroups (root, with cgroup v1's ``memory``
+and ``pids`` controllers or cgroup v2), each kernel gets one: total memory of all its processes
+(tmpfs files included), number of processes and threads. Always, per process: address space
+(a large allocation raises ``MemoryError``), CPU seconds, file size, no core dumps. Without a
+cgroup, the process count is an rlimit too, which the user namespace keeps per kernel.
+
+**Talking to the kernel.** The kernel binds its ZeroMQ sockets (``transport = "ipc"``) inside its
+own tmpfs. The launcher (trusted, outside) opens each socket with ``O_NOFOLLOW`` through
+``/proc/<pid>/root``, checks that it *is* a socket, and points the grader's socket path at that
+open file (``/proc/<launcher>/fd/<n>``). The grader therefore never follows a path the kernel made:
+a symlink planted by student code cannot redirect it.
+
+``python -m grading.sandbox OPTIONS_JSON CONNECTION_FILE [KERNEL ARGS]`` is the launcher: the
+kernelspec made by :func:`kernel_spec` runs it, and jupyter_client sees an ordinary kernel process.
 """
 
-import argparse
-import ctypes
-import importlib
+import functools
 import json
 import os
-import resource
-import select
+import shutil
 import signal
-import socket
+import stat
+import subprocess
 import sys
+import time
+import uuid
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG = 1
-WRITABLE_BY_ALL = ("/tmp", "/var/tmp", "/dev/shm")
 ONE_BLAS_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-PROTECTIONS_OFF = ("grading without root: student code runs under resource limits (memory, CPU time, "
-                   "processes, file size) but NOT isolated: it can use the network, read files you can "
-                   "read (including solutions/) and leave processes behind. Grade untrusted submissions "
-                   "as root (e.g. sudo, or a container) to turn the sandbox on.")
-
-_libc = ctypes.CDLL(None, use_errno=True)
+HOME, IPC, CONNECTION = "/home/student", "/run/ipc", "/run/kernel.json"
+SANDBOX_UID = 1000                 # the kernel's user id inside its user namespace
+INSTALL_BWRAP = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: "
+                 "sudo dnf install bubblewrap; Arch: sudo pacman -S bubblewrap)")
 
 
-def isolation_available():
-    """Whether the kernel can be isolated here: root on Linux, with namespaces that work."""
-    return sys.platform.startswith("linux") and os.geteuid() == 0
+@dataclass(frozen=True)
+class Limits:
+    """What one kernel may use. ``memory_mb`` is per process and, with a cgroup, for all together."""
+
+    memory_mb: int = 3072
+    processes: int = 64            # processes and threads (an idle kernel has about 10)
+    cpu_seconds: int = 600         # per process
+    disk_mb: int = 64              # each of the working folder and /tmp; also the largest file
 
 
-def _check(result, what):
-    if result != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"sandbox: {what} failed: {os.strerror(errno)}")
+# -- is a sandbox possible here? -------------------------------------------------------------------
+
+@functools.cache
+def unavailable_reason():
+    """Why no sandbox can be made on this machine (a sentence with what to do), or None if it can."""
+    if not sys.platform.startswith("linux"):
+        return f"the grading sandbox needs Linux (bubblewrap); this is {sys.platform}"
+    if shutil.which("bwrap") is None:
+        return f"bubblewrap (bwrap) is not installed: {INSTALL_BWRAP}"
+    probe = subprocess.run(["bwrap", *_namespaces(), "--ro-bind", "/", "/", "--", "true"],
+                           capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        return ("bubblewrap cannot create unprivileged namespaces here (" + probe.stderr.strip()[:300] + "); "
+                "enable user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu 24.04+ "
+                "an AppArmor profile for bwrap) or grade as root")
+    return None
 
 
-def _mount(source, target, fstype, flags, data=None):
-    _check(_libc.mount(source.encode() if source else None, str(target).encode(),
-                       fstype.encode() if fstype else None, flags, data.encode() if data else None),
-           f"mount {target}")
+def _namespaces():
+    return ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+            "--cap-drop", "ALL", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]
 
 
-def _inside(path, folder):
-    return path == folder or folder in path.parents
+# -- cgroups: limits for all the processes of one kernel -----------------------------------------------
 
+class Cgroups:
+    """The cgroups of one batch (cgroup v1 ``memory`` + ``pids``, or v2), or none when not allowed.
 
-def _untraversable(path, uid):
-    """The ancestors of ``path`` that user ``uid`` (with no groups) may not enter."""
-    blocked = []
-    for folder in reversed(path.parents):
-        st = os.stat(folder)
-        if not (st.st_mode & 0o001 or (st.st_uid == uid and st.st_mode & 0o100)):
-            blocked.append(folder)
-    return blocked
-
-
-def mask(folder, keep):
-    """Mount an empty tmpfs over ``folder`` and bind the paths in ``keep`` back into it.
-
-    Folders everyone may write to (``/tmp``, ``/dev/shm``) become a private, empty, writable
-    scratch space of 64 MB for this kernel alone; the others become read-only to the kernel.
+    ``Cgroups.for_batch()`` makes a parent group per controller under this process's own group;
+    each kernel gets a child group named by :meth:`kernel_paths`. ``reason`` says why there are none.
     """
-    handles = [(p, os.open(p, os.O_PATH)) for p in keep]
-    mode = "1777" if str(folder) in WRITABLE_BY_ALL else "0755"
-    _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"mode={mode},size=64m")
-    for path, fd in handles:
-        if os.path.isdir(f"/proc/self/fd/{fd}"):
-            path.mkdir(parents=True, exist_ok=True)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch()
-        _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
-        os.close(fd)
+
+    def __init__(self, parents, reason=None):
+        self.parents, self.reason = parents, reason
+
+    @classmethod
+    def for_batch(cls):
+        root = Path("/sys/fs/cgroup")
+        name = f"nnfs-grade-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        try:
+            if (root / "cgroup.controllers").exists():                      # cgroup v2
+                own = root / _own_cgroup("")
+                parent = own.parent / name if own != root else root / name
+                parent.mkdir()
+                try:
+                    (parent / "cgroup.subtree_control").write_text("+memory +pids")
+                except OSError:
+                    (parent.parent / "cgroup.subtree_control").write_text("+memory +pids")
+                    parent.rmdir()
+                    parent.mkdir()
+                    (parent / "cgroup.subtree_control").write_text("+memory +pids")
+                return cls([parent])
+            parents = []
+            for controller in ("memory", "pids"):
+                parent = root / controller / _own_cgroup(controller) / name
+                parent.mkdir()
+                parents.append(parent)
+            return cls(parents)
+        except OSError as error:
+            for parent in locals().get("parents", []):
+                _remove_group(parent)
+            return cls([], f"no cgroup could be made ({error.strerror or error})")
+
+    def kernel_paths(self, key):
+        return [str(parent / key) for parent in self.parents]
+
+    def remove_kernel(self, key):
+        for parent in self.parents:
+            _remove_group(parent / key)
+
+    def close(self):
+        for parent in self.parents:
+            for child in [p for p in parent.iterdir() if p.is_dir()]:
+                _remove_group(child)
+            _remove_group(parent)
 
 
-def plan_masks(hide, needed, uid):
-    """Which folders to cover, each with the needed paths to bind back, deepest first."""
-    folders = {Path(f) for f in hide} | {Path(f) for f in WRITABLE_BY_ALL if os.path.isdir(f)}
-    for path in needed:
-        folders.update(_untraversable(path, uid))
-    plan = []
-    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
-        if any(_inside(folder, p) for p in needed):
-            continue           # the folder is itself needed (or inside something needed): leave it
-        plan.append((folder, [p for p in needed if _inside(p, folder) and p != folder]))
-    return plan
+def _own_cgroup(controller):
+    """This process's cgroup path for ``controller`` ('' for v2), relative to its hierarchy's root."""
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        if controller in controllers.split(",") or (not controller and controllers == ""):
+            return path.lstrip("/")
+    return ""
 
 
-def limit_resources(memory_mb, cpu_seconds, processes, file_mb):
-    """Lower this process's limits (inherited by the kernel and everything it starts)."""
-    for name, value in (("RLIMIT_AS", memory_mb * 2**20), ("RLIMIT_CPU", cpu_seconds),
-                        ("RLIMIT_NPROC", processes), ("RLIMIT_FSIZE", file_mb * 2**20), ("RLIMIT_CORE", 0)):
+def _join_group(path, limits):
+    """Create the kernel's cgroup at ``path``, set its limits, and move this process into it."""
+    group = Path(path)
+    group.mkdir()
+    memory, procs = str(limits.memory_mb * 2**20), str(limits.processes)
+    settings = {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory,
+                "memory.max": memory, "memory.swap.max": "0", "pids.max": procs}
+    for name, value in settings.items():
+        if (group / name).exists():
+            try:
+                (group / name).write_text(value)
+            except OSError:
+                if name != "memory.memsw.limit_in_bytes":     # absent without swap accounting
+                    raise
+    (group / "cgroup.procs").write_text(str(os.getpid()))
+
+
+def _remove_group(group):
+    """Kill every process in ``group`` and remove it (quietly if it is already gone)."""
+    group = Path(group)
+    for _ in range(50):
+        if not group.exists():
+            return
+        try:
+            if (group / "cgroup.kill").exists():
+                (group / "cgroup.kill").write_text("1")
+            else:
+                for pid in (group / "cgroup.procs").read_text().split():
+                    try:
+                        os.kill(int(pid), signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+            group.rmdir()
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+def set_rlimits(limits, processes=True):
+    """Per-process limits for this process and everything it starts.
+
+    ``RLIMIT_NPROC`` counts every process and thread of the user, so without a cgroup the kernel may
+    start ``limits.processes`` more than the user runs now (kernels of one user share that margin).
+    """
+    import resource
+
+    values = {"RLIMIT_AS": limits.memory_mb * 2**20, "RLIMIT_CPU": limits.cpu_seconds,
+              "RLIMIT_FSIZE": limits.disk_mb * 2**20, "RLIMIT_CORE": 0}
+    if processes:
+        values["RLIMIT_NPROC"] = _tasks_of_this_user() + limits.processes
+    for name, value in values.items():
         kind = getattr(resource, name)
-        soft, hard = resource.getrlimit(kind)
+        _, hard = resource.getrlimit(kind)
         value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
         resource.setrlimit(kind, (value, value))
 
 
-def _clean_environment(workdir):
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir),
-           "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(workdir / ".matplotlib"),
-           "PYTHONDONTWRITEBYTECODE": "1", "JUPYTER_RUNTIME_DIR": str(workdir), **ONE_BLAS_THREAD}
-    return env
-
-
-def _take_connection_file(path, workdir):
-    """Copy the kernel's connection file (readable only by the grader) into ``workdir``."""
-    target = workdir / ".connection.json"
-    target.write_bytes(Path(path).read_bytes())
-    target.chmod(0o600)
-    return target
-
-
-def _init(kernel_pid):
-    """PID 1 of the namespace: reap every process until the kernel exits, then end (and kill the rest)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)       # interrupts are for the kernel
-    while True:
-        pid, status = os.wait()
-        if pid == kernel_pid:
-            os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
-
-
-def _drop_privileges(uid):
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)       # if our init dies, so do we
-
-
-def isolate(args, workdir, kernel_argv):
-    """Enter new namespaces, hide the file system, and start the kernel as ``args.uid``.
-
-    Returns (in the calling process, outside the namespaces) the pid of the namespace's init.
-    """
-    needed = [workdir, Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent,
-              *[Path(p) for p in args.expose + args.writable]]
-    needed = [p.resolve() for p in needed if p.exists()]
-    plan = plan_masks([Path(h).resolve() for h in args.hide if Path(h).exists()], needed, args.uid)
-    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET), "unshare (needs root)")
-    init = os.fork()
-    if init:
-        return init
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
-    for folder, keep in plan:
-        mask(folder, keep)
-    os.chdir(workdir)          # re-enter through the new mounts: ".." must not reach the old tree
-    for folder in [workdir, *map(Path, args.writable)]:
-        for parent, dirs, files in os.walk(folder):
-            for name in [".", *dirs, *files]:
-                os.chown(os.path.join(parent, name), args.uid, args.uid, follow_symlinks=False)
-    kernel = os.fork()
-    if kernel:
-        _init(kernel)
-    limit_resources(args.memory_mb, args.cpu_seconds, args.processes, args.file_mb)
-    _drop_privileges(args.uid)
-    _run_kernel(workdir, kernel_argv)
-
-
-def _run_kernel(workdir, kernel_argv):
-    """Become the student's IPython kernel, ``kernel_argv`` being its command-line (never returns)."""
-    code = 0
-    try:
-        os.environ.clear()
-        os.environ.update(_clean_environment(workdir))
-        from ipykernel.kernelapp import IPKernelApp
-
-        IPKernelApp.launch_instance(argv=kernel_argv)
-    except BaseException:
-        code = 1
-    os._exit(code)
-
-
-def start_kernel(args, workdir, kernel_argv):
-    """Fork the student's kernel, isolated when possible; return the pid to watch and kill."""
-    if args.isolation and isolation_available():
-        return isolate(args, workdir, kernel_argv)
-    pid = os.fork()
-    if pid == 0:
-        limit_resources(args.memory_mb, args.cpu_seconds, args.processes, args.file_mb)
-        _run_kernel(workdir, kernel_argv)
-    return pid
-
-
-PRELOAD = ("numpy", "matplotlib.pyplot", "IPython", "ipykernel.kernelapp", "sklearn.datasets", "nnlib")
-
-
-def serve(socket_path):
-    """The zygote: import once, then fork one kernel per request on ``socket_path`` (never returns)."""
-    os.environ.update(MPLBACKEND="Agg", **ONE_BLAS_THREAD)      # before NumPy starts any BLAS threads
-    for name in PRELOAD:
+def _tasks_of_this_user():
+    uid, count = os.getuid(), 0
+    for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            importlib.import_module(name)
-        except ImportError:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                count += int(fields["Threads"])
+        except (OSError, KeyError, ValueError):
             pass
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(str(socket_path))
-    os.chmod(socket_path, 0o600)
-    server.listen(64)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)           # request handlers reap themselves
-    while True:
-        conn, _ = server.accept()
-        if os.fork() == 0:
-            server.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            try:
-                _handle(conn)
-            finally:
-                os._exit(0)
-        conn.close()
+    return count
 
 
-def _handle(conn):
-    """One request: start the kernel, then kill it when the client goes away (or end with it)."""
-    request = json.loads(conn.makefile("r", encoding="utf-8").readline())
-    args = parser().parse_args(request["options"])
-    workdir = Path(request["cwd"]).resolve()
-    os.chdir(workdir)
-    connection_file = _take_connection_file(request["connection_file"], workdir)
-    pid = start_kernel(args, workdir, [str(connection_file) if a == "{connection_file}" else a
-                                       for a in ["-f", "{connection_file}", *request["kernel_args"]]])
-    conn.sendall(b"started\n")
-    while not os.waitpid(pid, os.WNOHANG)[0]:
-        ready, _, _ = select.select([conn], [], [], 0.2)
-        if ready and not conn.recv(1):                      # EOF: the client is gone
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return
+def cgroup_note(reason, limits):
+    """What to print once when a batch runs without cgroups: which limits still hold."""
+    return (f"{reason}: limits for all of a kernel's processes together are not enforced; each process "
+            f"still has {limits.memory_mb} MB of address space and {limits.cpu_seconds} s of CPU, the kernel "
+            f"may start {limits.processes} processes more than you run, and its working folder, /tmp and "
+            f"/dev/shm hold {limits.disk_mb} MB each. Grade as root for per-kernel memory and process limits.")
 
 
-def connect(socket_path, options, connection_file, kernel_args=()):
-    """The kernelspec's process: ask the zygote for a kernel and live exactly as long as it.
+# -- the kernel's view of the file system ---------------------------------------------------------------
 
-    ``kernel_args`` are passed on to the kernel (nbclient adds ``--HistoryManager.hist_file=:memory:``).
+def shared_paths():
+    """What the kernel reads: the Python environment, nnlib and the system's libraries."""
+    import importlib.util
+
+    nnlib = Path(importlib.util.find_spec("nnlib").origin).parent
+    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent, nnlib]
+    paths += [Path(p) for p in ("/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/bin", "/usr/share")]
+    keep = []
+    for path in sorted({p.resolve() for p in paths if p.exists()}, key=lambda p: len(p.parts)):
+        if not any(k == path or k in path.parents for k in keep):
+            keep.append(path)
+    return [str(p) for p in keep]
+
+
+def bwrap_argv(limits, shared, kernel_args, connection_fd):
+    """The bubblewrap command that runs the kernel (reading its connection file from ``connection_fd``)."""
+    argv = ["bwrap", *_namespaces()]
+    for path in shared:
+        argv += ["--ro-bind", path, path]
+    for link, target in (("/lib", "usr/lib"), ("/lib64", "usr/lib64"), ("/lib32", "usr/lib32"), ("/bin", "usr/bin")):
+        if os.path.islink(link) and os.path.exists(link):
+            argv += ["--symlink", target, link]
+    size = str(limits.disk_mb * 2**20)
+    argv += ["--proc", "/proc", "--dev", "/dev",
+             "--size", size, "--tmpfs", HOME, "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/dev/shm",
+             "--size", str(2**20), "--tmpfs", IPC, "--perms", "0400", "--file", str(connection_fd), CONNECTION,
+             "--remount-ro", "/", "--chdir", HOME, "--clearenv"]
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": HOME, "LANG": "C.UTF-8",
+           "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
+           "JUPYTER_RUNTIME_DIR": "/tmp/jupyter", "PYTHONDONTWRITEBYTECODE": "1", **ONE_BLAS_THREAD}
+    for name, value in env.items():
+        argv += ["--setenv", name, value]
+    return argv + ["--", sys.executable, "-m", "ipykernel_launcher", "-f", CONNECTION, *kernel_args]
+
+
+# -- the launcher: the kernelspec's process ---------------------------------------------------------------
+
+def launch(options, connection_file, kernel_args):
+    """Start the sandboxed kernel and live exactly as long as it (runs outside the sandbox, trusted).
+
+    ``options``: {"limits": {...}, "shared": [paths], "cgroups": [paths]}. Exits with the kernel's code.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)            # interrupts reach the kernel as messages
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))    # closing the socket kills the kernel
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-        client.connect(str(socket_path))
-        request = {"options": options, "cwd": os.getcwd(), "connection_file": connection_file,
-                   "kernel_args": list(kernel_args)}
-        client.sendall(json.dumps(request).encode() + b"\n")
-        while client.recv(4096):
+    limits = Limits(**options["limits"])
+    info = json.loads(Path(connection_file).read_text(encoding="utf-8"))
+    inside = {**info, "transport": "ipc", "ip": f"{IPC}/kernel"}
+    for group in options["cgroups"]:
+        _join_group(group, limits)
+    set_rlimits(limits, processes=not options["cgroups"])
+    data_r, data_w = os.pipe()
+    os.write(data_w, json.dumps(inside).encode())
+    os.close(data_w)
+    info_r, info_w = os.pipe()
+    argv = bwrap_argv(limits, options["shared"], kernel_args, data_r)
+    argv[1:1] = ["--info-fd", str(info_w)]
+    bwrap = subprocess.Popen(argv, stdin=subprocess.DEVNULL, pass_fds=(data_r, info_w), preexec_fn=_die_with_parent)
+    os.close(info_w)
+    os.close(data_r)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: (bwrap.kill(), os._exit(1)))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)        # interrupts reach the kernel as messages
+    try:
+        with os.fdopen(info_r, "rb") as info_file:         # bwrap writes one JSON object, then closes it
+            child = json.loads(info_file.read(65536) or b"{}").get("child-pid")
+        if child:
+            _expose_sockets(child, info, bwrap)
+    except BaseException:
+        bwrap.kill()
+        raise
+    sys.exit(bwrap.wait())
+
+
+def _expose_sockets(child, info, bwrap, timeout=60):
+    """Point the grader's socket paths at the kernel's sockets, without following anything it made.
+
+    The kernel binds ``/run/ipc/kernel-<port>`` inside its sandbox. Each is opened here with
+    O_PATH | O_NOFOLLOW from the tmpfs mount point (which the kernel cannot replace) and must be a
+    socket; ``<ip>-<port>`` on the grader's side becomes a symlink to this process's open file.
+    """
+    ports = [info[k] for k in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")]
+    deadline = time.monotonic() + timeout
+    host_root, folder = os.stat("/"), None
+    while folder is None:
+        try:
+            root = os.stat(f"/proc/{child}/root")
+            if (root.st_dev, root.st_ino) != (host_root.st_dev, host_root.st_ino):    # set up by now
+                folder = os.open(f"/proc/{child}/root{IPC}", os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
             pass
+        if folder is None:
+            if bwrap.poll() is not None or time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+    pending = set(ports)
+    while pending and bwrap.poll() is None and time.monotonic() < deadline:
+        for port in sorted(pending):
+            try:
+                fd = os.open(f"kernel-{port}", os.O_PATH | os.O_NOFOLLOW, dir_fd=folder)
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+                return                      # not what ipykernel makes: leave the grader unconnected
+            os.symlink(f"/proc/{os.getpid()}/fd/{fd}", f"{info['ip']}-{port}")
+            pending.discard(port)
+        time.sleep(0.01)
+    os.close(folder)
 
 
-def parser():
-    """The kernel options a client sends (see :func:`kernel_spec`)."""
-    p = argparse.ArgumentParser(prog="grading.sandbox kernel options")
-    p.add_argument("--uid", type=int, default=65534, help="unprivileged user id for the kernel")
-    p.add_argument("--memory-mb", type=int, default=3072, help="address-space limit")
-    p.add_argument("--cpu-seconds", type=int, default=600, help="CPU time limit")
-    p.add_argument("--processes", type=int, default=256, help="processes and threads of --uid")
-    p.add_argument("--file-mb", type=int, default=64, help="largest file the kernel may write")
-    p.add_argument("--hide", action="append", default=[], help="a folder the kernel must not see")
-    p.add_argument("--expose", action="append", default=[], help="a path the kernel needs (e.g. nnlib)")
-    p.add_argument("--writable", action="append", default=[], help="a folder the kernel owns (e.g. its sockets)")
-    p.add_argument("--no-isolation", dest="isolation", action="store_false", help="only the resource limits")
-    return p
+def _die_with_parent():
+    """In the child before exec: get SIGKILL when the launcher dies (bwrap's --die-with-parent covers
+    only the processes inside the sandbox, not bwrap itself)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)       # PR_SET_PDEATHSIG
 
 
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--serve"] and len(argv) == 2:
-        serve(argv[1])
-    elif argv[:1] == ["--connect"] and len(argv) >= 5 and argv[2] == "--options":
-        connect(argv[1], json.loads(argv[3]), argv[4], argv[5:])
-    else:
-        sys.exit("usage: python -m grading.sandbox --serve SOCKET\n"
-                 "       python -m grading.sandbox --connect SOCKET --options JSON CONNECTION_FILE [KERNEL ARGS]")
+def kernel_spec(limits, shared=None, cgroups=()):
+    """A kernelspec (kernel.json content) whose kernels run in the sandbox.
 
-
-def kernel_spec(zygote, uid, memory_mb, cpu_seconds, hide=(), expose=(), writable=(), isolation=True):
-    """A kernelspec (kernel.json content) whose kernels the zygote listening on ``zygote`` starts."""
-    options = ["--uid", str(uid), "--memory-mb", str(memory_mb), "--cpu-seconds", str(int(cpu_seconds))]
-    for option, paths in (("--hide", hide), ("--expose", expose), ("--writable", writable)):
-        options += [a for path in paths for a in (option, str(path))]
-    options += [] if isolation else ["--no-isolation"]
-    argv = [sys.executable, "-m", "grading.sandbox", "--connect", str(zygote), "--options", json.dumps(options),
-            "{connection_file}"]
+    ``cgroups``: the kernel's own cgroup paths (see :meth:`Cgroups.kernel_paths`), created by the launcher.
+    """
+    options = {"limits": asdict(limits), "shared": shared_paths() if shared is None else list(shared),
+               "cgroups": list(cgroups)}
+    argv = [sys.executable, "-m", "grading.sandbox", json.dumps(options), "{connection_file}"]
     return {"argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python",
             "interrupt_mode": "message", "metadata": {"debugger": False}}
 
 
-class Zygote:
-    """The batch's zygote process: ``with Zygote(folder) as z: ... kernel_spec(z.socket, ...)``."""
+def plain_kernel_spec(limits):
+    """A kernelspec for when no sandbox is possible: an ordinary kernel under the per-process limits."""
+    options = {"limits": asdict(limits)}
+    argv = [sys.executable, "-m", "grading.sandbox", "--plain", json.dumps(options), "-f", "{connection_file}"]
+    return {"argv": argv, "display_name": "Python 3 (grading, no sandbox)", "language": "python",
+            "interrupt_mode": "message", "metadata": {"debugger": False}}
 
-    def __init__(self, folder):
-        self.socket = Path(folder) / "zygote"
-        self.log = Path(folder) / "zygote.log"
 
-    def __enter__(self):
-        import subprocess
-        import time
-
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "grading.sandbox", "--serve", str(self.socket)],
-                                            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                            start_new_session=True)
-        deadline = time.monotonic() + 60
-        while not self.socket.exists():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the grading sandbox did not start: {self.log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc):
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)     # the zygote, its handlers and their kernels
-        except ProcessLookupError:
-            pass
-        self.process.wait()
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--plain"] and len(argv) >= 3:
+        set_rlimits(Limits(**json.loads(argv[1])["limits"]))
+        os.environ.update(MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", **ONE_BLAS_THREAD)
+        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv[2:]])
+    elif len(argv) >= 2:
+        launch(json.loads(argv[0]), argv[1], argv[2:])
+    else:
+        sys.exit("usage: python -m grading.sandbox OPTIONS_JSON CONNECTION_FILE [KERNEL ARGS]\n"
+                 "       python -m grading.sandbox --plain OPTIONS_JSON -f CONNECTION_FILE [KERNEL ARGS]")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,421 @@
+"""The grading sandbox, attacked class by class: nothing a submission does reaches the host, another
+student, or anything after its own turn.
+
+Each attack is a submission of the toy exercise (tasks ``add``, 2 points, and ``mean``, 3 points)
+whose ``add`` answer first tries the attack and then returns ``a + b`` **only if the attack
+worked**. So ``test_add`` scoring 0 means the attack failed, and ``test_mean`` scoring 3 means the
+kernel survived its own attack. Around each batch the host is checked directly too: canary files,
+processes, SysV IPC objects, files in /tmp and /dev/shm, a listening socket, the batch's outputs.
+
+The same corpus runs as root (the batch makes cgroups) and as an unprivileged user (the test drops
+privileges with ``setpriv``; needs root to do that, so it is skipped otherwise).
+"""
+
+import csv
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from grading.course import find_assignments
+from grading.sandbox import unavailable_reason
+from notebook_builders import released, solution_answers, submission, write
+
+FIXTURES = Path(__file__).parent / "fixtures" / "grading"
+TOY = find_assignments(FIXTURES)["toy"]
+MEAN = "def mean(x):\n    return float(x.sum() / x.size)"
+MARK = "nnfs-sandbox-test"             # in the name of every folder of these tests
+MSG = "nnfs-msg-7f3a"                  # in the name of every file an attack leaves, to look for it
+NOBODY = 65534
+
+pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
+
+
+def attack(code, success):
+    """Answers whose ``add`` runs ``code`` and is right only if ``success`` (an expression) holds."""
+    body = "\n".join("    " + line for line in code.splitlines())
+    return {"add": f"def _attack():\n{body}\n    return {success}\n_worked = _attack()\n"
+                   "def add(a, b):\n    return a + b if _worked else None",
+            "mean": MEAN}
+
+
+def attacks(host):
+    """{student: answers}; ``host`` holds the host paths the attacks aim at."""
+    canary, out, course_copy, sock = (repr(str(host[k])) for k in ("canary", "out", "course_copy", "socket"))
+    return {
+        # files: plant symlinks where the grader might write later, and write through them now
+        "symlinks": attack(f"""\
+import os
+done = 0
+for folder in (".", "/tmp", os.path.expanduser("~")):
+    for name in ("toy.ipynb", "feedback.html", "outcome.json", "gradebook.db", "timestamp.txt", ".connection.json"):
+        try:
+            os.symlink({canary}, os.path.join(folder, name))
+        except OSError:
+            pass
+for path in ({canary}, "toy.ipynb", "/tmp/gradebook.db"):
+    try:
+        with open(path, "a") as f:
+            f.write("pwned")
+        done += os.path.realpath(path) == {canary}
+    except OSError:
+        pass
+""", "done > 0"),
+        # any copy of the course on the machine, and what mountinfo would reveal of the host
+        "course_copy": attack(f"""\
+leaked = ""
+for path in ({course_copy}, {str(TOY.source)!r}, "/etc/passwd", "/root/.bash_history"):
+    try:
+        leaked += open(path, errors="replace").read()
+    except OSError:
+        pass
+mounts = open("/proc/self/mountinfo").read()
+""", f"'BEGIN HIDDEN' in leaked or 'root:' in leaked or {str(FIXTURES)!r} in mounts"),
+        # a service on the host through a Unix socket in the file system, and the network
+        "unix_socket": attack(f"""\
+import socket
+ok = False
+for path in ({sock}, "/run/postgresql/.s.PGSQL.5432"):
+    try:
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(2)
+        s.connect(path)
+        ok = True
+    except OSError:
+        pass
+""", "ok"),
+        # messages for a classmate graded at the same time: SysV shared memory, files, abstract sockets
+        "ipc_writer": attack(f"""\
+import ctypes, os, socket, time
+libc = ctypes.CDLL(None)
+libc.shmget(0x4E4E4653, 4096, 0o1666)
+for path in ("/tmp/{MSG}", "/dev/shm/{MSG}", "/home/student/../../tmp/{MSG}"):
+    try:
+        open(path, "w").write("hello")
+    except OSError:
+        pass
+s = socket.socket(socket.AF_UNIX)
+s.bind("\\0{MSG}")
+s.listen()
+globals()["_keep"] = s
+time.sleep(3)
+""", "True"),
+        "ipc_reader": attack(f"""\
+import ctypes, os, socket, time
+libc = ctypes.CDLL(None)
+seen = False
+for _ in range(30):
+    seen = seen or libc.shmget(0x4E4E4653, 0, 0) != -1 or os.path.exists("/tmp/{MSG}") or os.path.exists("/dev/shm/{MSG}")
+    try:
+        socket.socket(socket.AF_UNIX).connect("\\0{MSG}")
+        seen = True
+    except OSError:
+        pass
+    time.sleep(0.1)
+""", "seen"),
+        # resources: the disk, memory across many processes, processes without end
+        "disk_fill": attack("""\
+written = 0
+chunk = b"x" * 2**24
+for path in ("big1", "/tmp/big2", "/dev/shm/big3"):
+    try:
+        with open(path, "wb") as f:
+            for _ in range(64):            # 1 GiB each, if nothing stops it
+                f.write(chunk)
+                written += len(chunk)
+    except OSError:
+        pass
+""", "written > 3 * 2**28"),
+        "memory_procs": attack("""\
+import os, time
+import numpy as np
+r, w = os.pipe()
+kids = []
+for _ in range(6):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        try:
+            block = np.ones(2**26)                 # 512 MiB, touched
+            os.write(w, b"k")
+            time.sleep(4)
+        finally:
+            os._exit(0)
+    kids.append(pid)
+time.sleep(3)
+os.set_blocking(r, False)
+try:
+    held = len(os.read(r, 100))
+except OSError:
+    held = 0
+for pid in kids:
+    try:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+""", "held >= 4"),
+        "fork_bomb": attack("""\
+import os, time
+count = 0
+for _ in range(2000):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        time.sleep(60)
+        os._exit(0)
+    count += 1
+""", "count >= 500"),
+        # after its turn: a daemon that edits the results, and signals to processes outside
+        "daemon": attack(f"""\
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        time.sleep(4)
+        for path in ({out} + "/grades.csv", {canary}):
+            try:
+                open(path, "a").write("daemon was here")
+            except OSError:
+                pass
+        os._exit(0)
+    os._exit(0)
+""", "False"),
+        "kills_others": attack("""\
+import os, signal
+seen = []
+for entry in os.listdir("/proc"):
+    if entry.isdigit():
+        try:
+            seen.append(open(f"/proc/{entry}/cmdline", "rb").read())
+        except OSError:
+            pass
+for pid in (os.getppid(), 1):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+""", "any(b'pytest' in c or b'grading' in c for c in seen)"),
+    }
+
+
+# student -> {task: score} expected; None: the kernel may die of its own attack (an error row is fine)
+EXPECTED = {"solution": {"test_add": 2, "test_mean": 3}, "symlinks": {"test_add": 0, "test_mean": 3},
+            "course_copy": {"test_add": 0, "test_mean": 3}, "unix_socket": {"test_add": 0, "test_mean": 3},
+            "ipc_writer": {"test_add": 2, "test_mean": 3}, "ipc_reader": {"test_add": 0, "test_mean": 3},
+            "disk_fill": {"test_add": 0, "test_mean": 3}, "memory_procs": None,
+            "fork_bomb": {"test_add": 0, "test_mean": 3}, "daemon": {"test_add": 0, "test_mean": 3},
+            "kills_others": None}
+
+
+class Host:
+    """What the attacks aim at on the host, and how to see that none of it changed."""
+
+    def __init__(self, folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o755)
+        self.paths = {"canary": folder / "canary.txt", "out": folder / "out", "socket": folder / "service.sock",
+                      "course_copy": folder / "course-copy" / "toy.ipynb"}
+        self.paths["canary"].write_text("original")
+        self.paths["canary"].chmod(0o666)        # even a file anyone may write must stay untouched
+        self.paths["course_copy"].parent.mkdir()
+        shutil.copy(TOY.source, self.paths["course_copy"])
+        self.listener = socket.socket(socket.AF_UNIX)
+        self.listener.bind(str(self.paths["socket"]))
+        self.paths["socket"].chmod(0o777)
+        self.listener.listen()
+        self.connections = []
+        threading.Thread(target=self._accept, daemon=True).start()
+        self.before = self._snapshot()
+
+    def _accept(self):
+        try:
+            while True:
+                self.connections.append(self.listener.accept())
+        except OSError:
+            pass
+
+    @staticmethod
+    def _snapshot():
+        shm = subprocess.run(["ipcs", "-m"], capture_output=True, text=True).stdout
+        leftovers = [p for p in ("/tmp", "/dev/shm") for name in os.listdir(p) if MSG in name]
+        return {"shm": "0x4e4e4653" in shm, "files": leftovers}
+
+    def check_untouched(self, stat_before):
+        canary = self.paths["canary"]
+        st = canary.lstat()
+        assert canary.read_text() == "original" and not canary.is_symlink(), "a kernel wrote a host file"
+        assert (st.st_mode, st.st_uid, st.st_gid) == stat_before, "a kernel changed a host file's mode or owner"
+        assert not self.connections, "a kernel reached a Unix socket of the host"
+        assert self._snapshot() == self.before, "a kernel left SysV IPC objects or files in /tmp or /dev/shm"
+        stray = [p.info for p in psutil.process_iter(["pid", "cmdline"])
+                 if any("/run/kernel.json" in part for part in (p.info["cmdline"] or []))
+                 or (p.info["cmdline"] or [])[:1] == ["bwrap"]]
+        assert not stray, f"processes outlived the batch: {stray}"
+
+    def close(self):
+        self.listener.close()
+
+
+def write_corpus(host, subs, students=None):
+    release = released(TOY)
+    write(submission(release, solution_answers(TOY)), subs, "solution", "toy.ipynb")
+    for student, answers in attacks(host.paths).items():
+        if students is None or student in students:
+            write(submission(release, answers), subs, student, "toy.ipynb")
+
+
+def read_rows(out):
+    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
+        return {row["student"]: row for row in csv.DictReader(f)}
+
+
+def check_rows(rows, expected):
+    assert set(rows) == set(expected), "the batch did not complete: some students have no row"
+    wrong = {}
+    for student, scores in expected.items():
+        row = rows[student]
+        if scores is None:
+            ok = row["status"] == "error" or float(row["test_add"] or 0) == 0
+        else:
+            ok = row["status"] == "graded" and {t: float(row[t]) for t in scores} == scores
+        if not ok:
+            wrong[student] = {k: row[k] for k in ("status", "test_add", "test_mean", "message")}
+    assert not wrong, f"attacks that worked or kernels that died: {wrong}"
+
+
+GRADE = [sys.executable, "-m", "grading", "--root", str(FIXTURES), "grade"]
+OPTIONS = ["--assignment", "toy", "--cell-timeout", "20", "--student-timeout", "90", "--memory-mb", "1024",
+           "--no-progress"]
+
+
+def run_batch(host, subs, as_user=None):
+    out = host.paths["out"]
+    stat_before = (lambda st: (st.st_mode, st.st_uid, st.st_gid))(host.paths["canary"].lstat())
+    command = [*GRADE, str(subs), "--out", str(out), *OPTIONS]
+    if as_user is not None:
+        command = unprivileged(command, as_user)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=400)
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    snapshot = (out / "grades.csv").read_bytes()
+    time.sleep(6)                                   # the daemon's moment: it must be gone already
+    assert (out / "grades.csv").read_bytes() == snapshot, "something rewrote grades.csv after the batch"
+    host.check_untouched(stat_before)
+    return done, read_rows(out)
+
+
+def unprivileged(command, uid):
+    """``command`` run as ``uid`` with no groups, with Python and this repository made reachable.
+
+    A Python under /root (pyenv) cannot be read by other users; a private mount namespace (made by
+    util-linux's ``unshare``) puts an empty, traversable tmpfs over each closed folder and binds the
+    needed paths back into it, for this command only.
+    """
+    needed = sorted({sys.base_prefix, sys.prefix, str(Path(__file__).resolve().parents[1])})
+    closed = {}
+    for path in needed:
+        blocked = next((p for p in reversed(Path(path).parents) if not os.stat(p).st_mode & 0o001), None)
+        if blocked is not None:
+            closed.setdefault(str(blocked), []).append(path)
+    setup = []
+    for blocked, paths in closed.items():
+        keep = [tempfile.mkdtemp(prefix="nnfs-keep-") for _ in paths]
+        setup += [f"mount --bind {p} {k}" for p, k in zip(paths, keep)]
+        setup += [f"mount -t tmpfs -o mode=755 tmpfs {blocked}"]
+        setup += [f"mkdir -p {p} && mount --move {k} {p}" for p, k in zip(paths, keep)]
+    drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
+            "env", f"HOME={tempfile.gettempdir()}", *command]
+    script = " && ".join([*setup, "exec " + " ".join(f"'{a}'" for a in drop)])
+    return ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script]
+
+
+def fresh_folder(name):
+    folder = Path(tempfile.mkdtemp(prefix=f"{MARK}-{name}-"))
+    folder.chmod(0o755)
+    return folder
+
+
+def test_attacks_as_root_reach_nothing_outside_the_sandbox():
+    if os.geteuid() != 0:
+        pytest.skip("this run is for root; the unprivileged run below covers other users")
+    folder = fresh_folder("root")
+    host = Host(folder / "host")
+    try:
+        write_corpus(host, folder / "subs")
+        done, rows = run_batch(host, folder / "subs")
+        check_rows(rows, EXPECTED)
+        assert "cgroup" not in done.stderr, f"as root every limit must be enforced: {done.stderr}"
+    finally:
+        host.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_attacks_as_an_unprivileged_user_reach_nothing_outside_the_sandbox():
+    """The same sandbox without root: bubblewrap makes the namespaces as an ordinary user."""
+    if os.geteuid() != 0:
+        pytest.skip("dropping privileges for this run needs root")
+    folder = fresh_folder("user")
+    host = Host(folder / "host")
+    try:
+        students = [s for s in attacks(host.paths) if s != "memory_procs"]   # no cgroup: see the note
+        write_corpus(host, folder / "subs", students)
+        for path in [folder, *folder.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+        done, rows = run_batch(host, folder / "subs", as_user=NOBODY)
+        check_rows(rows, {s: e for s, e in EXPECTED.items() if s in ["solution", *students]})
+        assert "limits for all of a kernel's processes together are not enforced" in done.stderr, \
+            "without cgroups the grader must say which limits are off"
+    finally:
+        host.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_two_batches_at_once_do_not_touch_each_other():
+    folder = fresh_folder("two")
+    release = released(TOY)
+    commands = []
+    for batch in ("a", "b"):
+        for i in range(3):
+            write(submission(release, solution_answers(TOY)), folder / batch, f"s{i}", "toy.ipynb")
+        commands.append([*GRADE, str(folder / batch), "--out", str(folder / f"out-{batch}"), *OPTIONS])
+    try:
+        running = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
+        for process in running:
+            _, err = process.communicate(timeout=300)
+            assert process.returncode == 0, err[-2000:]
+        for batch in ("a", "b"):
+            rows = read_rows(folder / f"out-{batch}")
+            assert [rows[f"s{i}"]["total"] for i in range(3)] == ["5"] * 3
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_without_bubblewrap_grade_refuses_and_says_what_to_do(tmp_path, monkeypatch, capsys):
+    from grading import sandbox
+    from grading.cli import main
+
+    monkeypatch.setenv("PATH", str(tmp_path))               # no bwrap on the PATH
+    sandbox.unavailable_reason.cache_clear()
+    try:
+        write(released(TOY), tmp_path / "subs", "blank", "toy.ipynb")
+        code = main(["--root", str(FIXTURES), "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
+                     "--assignment", "toy", "--no-progress"])
+    finally:
+        sandbox.unavailable_reason.cache_clear()
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "bubblewrap (bwrap) is not installed" in err and "apt-get install bubblewrap" in err
+    assert "--unsafe-no-sandbox" in err
+    assert not (tmp_path / "out" / "grades.csv").exists(), "no student code may run without the sandbox"
