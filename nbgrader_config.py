@@ -11,3 +11,9 @@ c.CourseDirectory.root = "."
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.course_id = "nn-from-scratch"
+
+# One pass/fail rule for `python -m grading grade`, `check` and nbgrader itself (a formgrader regrade,
+# `nbgrader autograde`): a test fails when it raises, not when correct code prints a warning.
+from grading.execute import AUTOGRADE_PREPROCESSORS  # noqa: E402
+
+c.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS

@@ -3,26 +3,46 @@
 The notebook is run top to bottom in a fresh kernel (the file itself is not changed). Only the
 visible tests are in the student's notebook; the hidden ones run when the instructor grades,
 so passing here is necessary but not sufficient.
+
+Where bubblewrap works (see grading.sandbox) the kernel runs in the same sandbox as for grading,
+so a notebook behaves here as it will when graded; elsewhere it runs as an ordinary kernel.
 """
 
+import json
+import os
 import subprocess
+import tempfile
 import textwrap
 from pathlib import Path
 
 import nbformat
 
+from grading import sandbox
 from grading.feedback import describe_failure, is_test_cell
+from grading.outputs import TidyOutputs
 
 
 def run_notebook(path, timeout=60):
-    """Execute a copy of the notebook at ``path`` in its own folder; return the executed notebook."""
+    """Execute a copy of the notebook at ``path``; return the executed notebook."""
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
-                            shutdown_kernel="immediate",
-                            resources={"metadata": {"path": str(Path(path).resolve().parent)}})
-    client.execute(stderr=subprocess.DEVNULL)   # the kernel's own log lines, not cell output
+    with tempfile.TemporaryDirectory(prefix="nnfs-check-") as work:
+        config, kernel = Config(), "python3"
+        if sandbox.unavailable_reason() is None:
+            kernel = "nnfs-sandbox"
+            spec = Path(work) / "kernels" / kernel
+            spec.mkdir(parents=True)
+            (spec / "kernel.json").write_text(json.dumps(sandbox.kernel_spec(sandbox.Limits())), encoding="utf-8")
+            (Path(work) / "ipc").mkdir()
+            config.KernelManager.transport, config.KernelManager.ip = "ipc", str(Path(work) / "ipc" / "k")
+            os.environ["JUPYTER_PATH"] = os.pathsep.join([work, os.environ.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
+        client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name=kernel, config=config,
+                                shutdown_kernel="immediate",
+                                resources={"metadata": {"path": str(Path(path).resolve().parent)}})
+        client.execute(stderr=subprocess.DEVNULL)   # the kernel's own log lines, not cell output
+    TidyOutputs().preprocess(nb, {})                 # the pass/fail rule of grading.execute
     return nb
 
 

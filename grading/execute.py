@@ -1,4 +1,12 @@
-"""How a submission is executed for grading: nbgrader's ``Execute``, with what a kernel sends capped.
+"""How a submission is executed for grading: nbgrader's ``Execute``, with what a kernel sends capped,
+and the one pass/fail rule shared by ``grade``, ``check`` and stock nbgrader in this course folder.
+
+**The rule**: a test cell fails when it raises an error (a failed ``assert``, an exception, a
+timeout), and only then. Text on stderr, such as a harmless warning from correct code, does not
+fail it (stock nbgrader would score it 0): ``grading.outputs.TidyOutputs`` relabels it right after
+execution. ``AUTOGRADE_PREPROCESSORS`` puts it into nbgrader's pipeline; the course's
+``nbgrader_config.py`` uses the same list, so ``nbgrader autograde`` and a formgrader regrade give
+the scores that ``grade`` gives.
 
 A hostile kernel can print without end or send one enormous message; the grader must not hold it
 all in memory before anything trims it. So:
@@ -12,9 +20,13 @@ all in memory before anything trims it. So:
 import zmq
 import zmq.asyncio
 from jupyter_client.manager import AsyncKernelManager
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat.v4 import new_output
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern, LimitOutput,
+                                    SaveAutoGrades)
 from traitlets import Integer, default
+
+from grading.outputs import TidyOutputs
 
 MAX_MESSAGE_BYTES = 32 * 2**20
 CUT = "\n... [the grader kept only the first {limit:,} bytes of this notebook's output]\n"
@@ -60,3 +72,8 @@ class CappedExecute(Execute):
                     outs.append(new_output("stream", name="stdout", text=CUT.format(limit=self.max_output_bytes)))
                 return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+# nbgrader's own autograde pipeline, with the capped Execute and TidyOutputs right after it.
+AUTOGRADE_PREPROCESSORS = [CappedExecute, TidyOutputs, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]

@@ -4,8 +4,15 @@ nbgrader's own feedback shows the hidden tests' source and, when one fails, its 
 which gives the answers away. Here each test cell keeps only its visible part; a failure in
 the visible part shows its message (the messages are written to teach), and a failure in the
 hidden part says only that an edge case failed.
+
+Everything the student controls is shown as text, never as HTML: outputs keep only plain text
+and PNG images, the student's own Markdown cells are shown verbatim, attachments are dropped,
+and nbconvert's sanitizer cleans what remains. No student script runs in a feedback page, and
+no student text can pose as a score.
 """
 
+import base64
+import binascii
 import functools
 import html
 import re
@@ -50,8 +57,6 @@ def describe_failure(cell):
             if output.ename == "CellTimeoutError":
                 return "This cell ran out of time: look for an endless loop or very slow code."
             return HIDDEN_FAILURE
-        if output.output_type == "stream" and output.name == "stderr":
-            return "The test printed to stderr, which counts as a failure:\n" + output.text[:MAX_OUTPUT_CHARS]
     return None
 
 
@@ -63,10 +68,45 @@ def _without_hidden(source):
     return "\n".join(lines[:n] + ["# (hidden tests are not shown)"])
 
 
-def _cap(output):
-    if output.output_type == "stream" and len(output.text) > MAX_OUTPUT_CHARS:
-        output.text = output.text[:MAX_OUTPUT_CHARS] + "\n... (output truncated)"
-    return output
+def _cap(text):
+    return text if len(text) <= MAX_OUTPUT_CHARS else text[:MAX_OUTPUT_CHARS] + "\n... (output truncated)"
+
+
+def _png(data):
+    try:
+        return isinstance(data, str) and base64.b64decode(data, validate=True)[:8] == b"\x89PNG\r\n\x1a\n"
+    except (binascii.Error, ValueError):
+        return False
+
+
+def _safe_outputs(outputs):
+    """Outputs as plain text (and PNG images): no HTML, JavaScript, SVG or Markdown from the kernel."""
+    safe = []
+    for output in outputs:
+        kind = output.get("output_type")
+        if kind == "stream":
+            safe.append(nbformat.v4.new_output("stream", name="stdout", text=_cap(str(output.get("text", "")))))
+        elif kind == "error":
+            text = _ANSI.sub("", f"{output.get('ename', '')}: {output.get('evalue', '')}")
+            safe.append(nbformat.v4.new_output("stream", name="stdout", text=_cap(text)))
+        elif kind in ("display_data", "execute_result"):
+            data = output.get("data", {})
+            if _png(data.get("image/png")):
+                safe.append(nbformat.v4.new_output("display_data", data={"image/png": data["image/png"]}))
+            elif isinstance(data.get("text/plain"), str):
+                safe.append(nbformat.v4.new_output("stream", name="stdout", text=_cap(data["text/plain"])))
+    return safe
+
+
+def _verbatim(text):
+    """A Markdown cell that shows ``text`` exactly, as a block of plain text."""
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
+    return nbformat.v4.new_markdown_cell(f"*Your notes:*\n\n{fence}text\n{text}\n{fence}")
+
+
+def escape_markdown(text):
+    """``text`` with Markdown and HTML special characters escaped, for the page's own header."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&])", r"\\\1", str(text))
 
 
 def feedback_notebook(nb, scores, max_scores, header_lines):
@@ -78,9 +118,16 @@ def feedback_notebook(nb, scores, max_scores, header_lines):
     nb = nbformat.from_dict(nb)
     cells = [nbformat.v4.new_markdown_cell("\n".join(header_lines))]
     for cell in nb.cells:
+        cell.pop("attachments", None)
+        if cell.cell_type == "markdown" and not cell.get("metadata", {}).get("nbgrader", {}).get("locked"):
+            cells.append(_verbatim(cell.source))
+            continue
+        if cell.cell_type == "raw":
+            cells.append(_verbatim(cell.source))
+            continue
         if not is_test_cell(cell):
             if cell.cell_type == "code":
-                cell.outputs = [_cap(o) for o in cell.outputs]
+                cell.outputs = _safe_outputs(cell.outputs)
             cells.append(cell)
             continue
         gid = cell.metadata.nbgrader.grade_id
@@ -105,7 +152,7 @@ def _fmt(x):
 def _exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab")
+    return HTMLExporter(template_name="lab", sanitize_html=True)
 
 
 def to_html(nb, title):
@@ -119,3 +166,14 @@ def error_page(student, assignment, message):
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(student)}: "
             f"{html.escape(assignment)}</title></head><body><h1>{html.escape(assignment)}: not graded</h1>"
             f"<p>Student: {html.escape(student)}</p><p>{html.escape(message)}</p></body></html>")
+
+
+def scores_page(student, assignment, scores, max_scores, note):
+    """A plain HTML page with the scores of each task, for when the full page cannot be rendered."""
+    rows = "".join(f"<tr><td>{html.escape(gid)}</td><td>{_fmt(scores.get(gid))} / {_fmt(top)}</td></tr>"
+                   for gid, top in max_scores.items())
+    total = sum(scores.get(gid, 0) for gid in max_scores)
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(student)}: "
+            f"{html.escape(assignment)}</title></head><body><h1>{html.escape(assignment)}: feedback for "
+            f"{html.escape(student)}</h1><p><b>Score: {total:g} / {sum(max_scores.values()):g}</b></p>"
+            f"<table>{rows}</table><p>{html.escape(note)}</p></body></html>")

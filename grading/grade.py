@@ -63,12 +63,12 @@ def tasks_of(notebook):
             for c in notebook.cells if feedback.is_test_cell(c)]
 
 
-def _child(scratch, assignment, student, cell_timeout, spec, finish):
+def _child(scratch, ipc, assignment, student, cell_timeout, spec, finish):
     """Runs in the forked child: autograde one student, call ``finish()``, then exit (never returns).
 
     ``spec`` is the kernelspec of the student's kernel (see grading.sandbox). The kernel never sees
     this scratch course: nbgrader writes only here, and the kernel's own files stay in its sandbox.
-    Its sockets appear in ``scratch/ipc``, a short path (the limit is 107 bytes).
+    Its sockets appear in the folder ``ipc``, a short path (the limit is 107 bytes).
     ``finish`` reads the scores and renders the feedback page here, so that the parent, which starts
     the next students, never waits for it.
     """
@@ -86,21 +86,15 @@ def _child(scratch, assignment, student, cell_timeout, spec, finish):
         os.environ["JUPYTER_PATH"] = str(scratch / "jupyter")
         os.environ["JUPYTER_RUNTIME_DIR"] = str(scratch / "runtime")
         from nbgrader.converters import Autograde
-        from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
-                                            SaveAutoGrades)
-        from nbconvert.preprocessors import ClearMetadataPreprocessor
 
-        from grading.execute import CappedExecute, KernelManager
-        from grading.outputs import TidyOutputs
+        from grading.execute import AUTOGRADE_PREPROCESSORS, KernelManager
 
         run_converter(Autograde, scratch, assignment, student, **{
             "Execute.timeout": int(cell_timeout), "Execute.shutdown_kernel": "immediate",
             "Execute.kernel_manager_class": KernelManager,
             "Autograde.create_student": True,
-            "Autograde.autograde_preprocessors": [
-                CappedExecute, TidyOutputs, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                SaveAutoGrades, AssignLatePenalties, CheckCellMetadata],
-            "KernelManager.transport": "ipc", "KernelManager.ip": str(scratch / "ipc" / "k")})
+            "Autograde.autograde_preprocessors": AUTOGRADE_PREPROCESSORS,
+            "KernelManager.transport": "ipc", "KernelManager.ip": str(ipc / "k")})
     except BaseException as error:  # anything at all: report it through the exit code and a file
         (scratch / "child-error.txt").write_text(str(error), encoding="utf-8")
         code = 3
@@ -182,20 +176,26 @@ class Batch:
 
     # -- one student -------------------------------------------------------------------------
     def _prepare(self, sub):
-        """Pre-check one submission; return its scratch course, or save an error result."""
-        if sub.problem is None:
-            try:
+        """Pre-check one submission; return its scratch course, or save an error result.
+
+        Whatever the file holds, a failure here costs only this student: an error row.
+        """
+        try:
+            if sub.problem is None:
                 nb, notes = load_checked(sub.path, self.release)
                 sub.notes.extend(notes)
-            except ValueError as error:
-                sub.problem = str(error)
-        if sub.problem is not None:
-            self._error(sub.student, sub.problem, sub.notes)
-            return None
-        sub.review = review_reasons(nb)
-        scratch = self.work / sub.student
+                sub.review = review_reasons(nb)
+                return self._scratch_course(sub, nb)
+        except ValueError as error:
+            sub.problem = str(error)
+        except Exception as error:  # noqa: BLE001 - any other surprise is this student's error row
+            sub.problem = f"this notebook could not be prepared for grading ({type(error).__name__}: {error})"
+        self._error(sub.student, sub.problem, sub.notes)
+        return None
+
+    def _scratch_course(self, sub, nb):
+        scratch = self.work / "students" / sub.student
         shutil.copytree(self.template, scratch)
-        (scratch / "ipc").mkdir()
         target = scratch / "submitted" / sub.student / self.assignment.name / self.assignment.notebook
         target.parent.mkdir(parents=True)
         nbformat.write(nb, target)
@@ -248,11 +248,15 @@ class Batch:
         result = Result(student, "graded", scores, total, self.max_total, messages, review=list(sub.review))
         header = [f"# {self.assignment.name}: feedback for {student}", "",
                   f"**Score: {total:g} / {self.max_total:g}**", ""]
-        header += [f"- {m}" for m in messages]
+        header += [f"- {feedback.escape_markdown(m)}" for m in messages]
         header += ["", "Each test cell below shows its visible tests and its points. Hidden tests "
                    "(edge cases) ran too but are not shown."]
-        page = feedback.to_html(feedback.feedback_notebook(nb, scores, self.max_scores, header),
-                                f"{self.assignment.name} - {student}")
+        try:
+            page = feedback.to_html(feedback.feedback_notebook(nb, scores, self.max_scores, header),
+                                    f"{self.assignment.name} - {student}")
+        except Exception as error:  # noqa: BLE001 - the scores stand; only the page is simpler
+            page = feedback.scores_page(student, self.assignment.name, scores, self.max_scores,
+                                        f"the full feedback page could not be rendered ({type(error).__name__})")
         return result, page
 
     def _error_outcome(self, student, message, notes=(), status="error"):
@@ -271,7 +275,11 @@ class Batch:
             result = Result(**json.loads((scratch / "outcome.json").read_text(encoding="utf-8")))
             page = (scratch / "feedback.html").read_text(encoding="utf-8")
         except (OSError, ValueError, TypeError):
-            result, page = self._outcome(sub, scratch)
+            try:
+                result, page = self._outcome(sub, scratch)
+            except Exception as error:  # noqa: BLE001 - costs this student only
+                result, page = self._error_outcome(sub.student, f"the grading results could not be read ({error})",
+                                                   sub.notes)
         result.seconds = seconds
         self._save(result, page)
 
@@ -282,7 +290,7 @@ class Batch:
         self.out.mkdir(parents=True, exist_ok=True)
         self.work = Path(tempfile.mkdtemp(prefix="nnfs-grade-"))
         try:
-            self.template = self.work / "_template"
+            self.template = self.work / "template"
             release_path = make_course(self.assignment, self.template)
             _preload()
             self.release = nbformat.read(release_path, as_version=4)
@@ -329,10 +337,11 @@ class Batch:
                         continue
                     key = f"k{self._started}"
                     self._started += 1
-                    spec = self._kernel_spec(key)
+                    spec, ipc = self._kernel_spec(key), self.work / "ipc" / key
+                    ipc.mkdir(parents=True)
                     pid = os.fork()
                     if pid == 0:
-                        _child(scratch, self.assignment, sub.student, self.cell_timeout, spec,
+                        _child(scratch, ipc, self.assignment, sub.student, self.cell_timeout, spec,
                                lambda: self._write_outcome(sub, scratch))
                     running[pid] = (sub, scratch, time.monotonic(), key)
                 self._reap(running, bar)

@@ -4,7 +4,22 @@ import csv
 import io
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
+
+
+def safe_text(text, limit=2000):
+    """``text`` with every control or format character (escape sequences, bidi overrides, NUL) shown
+    as a ``\\uXXXX`` escape, cut to ``limit`` characters: safe to print on the instructor's terminal."""
+    text = str(text)[:limit]
+    return "".join(c if c in "\n" or unicodedata.category(c)[0] not in "CZ" or c == " "
+                   else f"\\u{ord(c):04x}" for c in text)
+
+
+def safe_cell(text):
+    """A CSV cell that spreadsheets show as text: no leading ``= + - @`` (formula injection), one line."""
+    text = safe_text(text).replace("\n", " ")
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def write_atomic(path, text):
@@ -37,8 +52,8 @@ def write_csv(path, tasks, results):
     for r in sorted(results, key=lambda r: r.student):
         scores = [f"{r.scores[gid]:g}" if gid in r.scores else "" for gid, _ in tasks]
         total = "" if r.total is None else f"{r.total:g}"
-        writer.writerow([r.student, r.status, *scores, total, f"{r.max_total:g}", "; ".join(r.messages),
-                         "; ".join(r.review)])
+        writer.writerow([safe_cell(r.student), r.status, *scores, total, f"{r.max_total:g}",
+                         safe_cell("; ".join(r.messages)), safe_cell("; ".join(r.review))])
     write_atomic(path, buffer.getvalue())
 
 
@@ -74,5 +89,5 @@ def summary_text(assignment, tasks, results, seconds):
         lines.append(f"mean score {mean:.1f} / {max_total:g} ({100 * mean / max_total:.0f}%)")
     for r in results:
         if r.status != "graded":
-            lines.append(f"  {r.student}: {r.status}: {r.messages[0] if r.messages else ''}")
+            lines.append(safe_text(f"  {r.student}: {r.status}: {r.messages[0] if r.messages else ''}", 500))
     return "\n".join(lines)

@@ -78,11 +78,24 @@ def reasons_in(source):
     return list(dict.fromkeys(found))
 
 
+MAX_SCANNED = 100_000          # characters of one cell; longer answers are flagged unread
+
+
 def review_reasons(notebook):
-    """Reasons to review a submission, from its answer cells (``solution`` cells) only."""
+    """Reasons to review a submission, from its answer cells (``solution`` cells) only.
+
+    A cell too long or too deeply nested to parse is itself a reason (no answer needs that).
+    """
     reasons = []
     for cell in notebook.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("solution"):
-            reasons += [f"{meta.get('grade_id', '?')}: {r}" for r in reasons_in(cell.source)]
+            gid = meta.get("grade_id", "?")
+            if len(cell.source) > MAX_SCANNED:
+                reasons.append(f"{gid}: an answer of {len(cell.source):,} characters was not scanned")
+                continue
+            try:
+                reasons += [f"{gid}: {r}" for r in reasons_in(cell.source)]
+            except (RecursionError, MemoryError, ValueError):
+                reasons.append(f"{gid}: code nested too deeply to be scanned")
     return list(dict.fromkeys(reasons))

@@ -8,6 +8,8 @@ run too; without root the batch must still grade and say once which protections 
 
 import copy
 import csv
+import hashlib
+import os
 import socket
 import threading
 from pathlib import Path
@@ -26,6 +28,10 @@ TOY = find_assignments(FIXTURES)["toy"]
 GOOD = {"add": "def add(a, b):\n    return b + a", "mean": "def mean(x):\n    return float(x.sum() / x.size)"}
 WRONG = {"add": "def add(a, b):\n    return a - b", "mean": "def mean(x):\n    return 0.0"}
 STRAY = "987654"                      # the argument of the background process a submission starts
+LONG_NAME = "a" * 250                 # a student folder name longer than any file system likes
+LONG_ID = "a" * 55 + "-" + hashlib.sha256(LONG_NAME.encode()).hexdigest()[:8]
+SCRIPT = "<script>document.title='pwned'</script>"
+BANNER = "<div style='font-size:40px'>Score: 5 / 5</div>"
 
 
 def answers(add=None, mean=None, wrong=False):
@@ -158,7 +164,61 @@ EXPECTED = {
     "nbformat3": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
     "wrong_name": ("error", None, "no notebook named toy.ipynb (found: answers.ipynb)", ""),
     "copy_name": ("graded", {"test_add": 2, "test_mean": 3}, "graded 'toy (1).ipynb' as toy.ipynb", ""),
+    # inputs that once aborted a whole batch: each must cost only its own row
+    "deep_json": ("error", None, "nested too deeply", ""),
+    "nbgrader_list": ("error", None, "nbgrader metadata is a list", ""),
+    "points_text": ("error", None, "nbgrader metadata has points", ""),
+    "huge_expression": ("graded", {"test_add": 2, "test_mean": 3}, "", "not scanned"),
+    "nested_expression": ("graded", {"test_add": 0, "test_mean": 3}, "", ""),
+    "folder_named_like_it": ("error", None, "is a folder, not a notebook file", ""),
+    "dangling_link": ("error", None, "is a symlink", ""),
+    "linked_notebook": ("error", None, "is a symlink", ""),
+    "link_to_solutions": ("error", None, "is a symlink", ""),
+    "fifo": ("error", None, "is a special file", ""),
+    "template": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    "students": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    "ipc": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    LONG_ID: ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    "empty_attachment": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
+    "html_everywhere": ("graded", {"test_add": 0, "test_mean": 0}, "", ""),
+    "escapes": ("error", None, "no notebook named toy.ipynb", ""),
 }
+
+
+def write_file_level_corpus(release, subs):
+    """Submissions broken at the level of files, folders, JSON and rendering."""
+    (subs / "deep_json").mkdir()
+    (subs / "deep_json" / "toy.ipynb").write_text('{"cells": [], "a": ' + "[" * 5000 + "]" * 5000 + "}")
+    write(edited(release, GOOD, lambda nb: cell(nb, "add").metadata.__setitem__("nbgrader", [])),
+          subs, "nbgrader_list", "toy.ipynb")
+    write(edited(release, GOOD, lambda nb: cell(nb, "test_add").metadata.nbgrader.__setitem__("points", "2")),
+          subs, "points_text", "toy.ipynb")
+    write(submission(release, answers(add="x = '" + "a" * 100_001 + "'")), subs, "huge_expression", "toy.ipynb")
+    write(submission(release, answers(add="x = " + "(" * 30_000 + "1" + ")" * 30_000)), subs,
+          "nested_expression", "toy.ipynb")
+    (subs / "folder_named_like_it" / "toy.ipynb").mkdir(parents=True)
+    (subs / "dangling_link").mkdir()
+    (subs / "dangling_link" / "toy.ipynb").symlink_to(subs / "nowhere.ipynb")
+    (subs / "linked_notebook").mkdir()
+    (subs / "linked_notebook" / "toy.ipynb").symlink_to(TOY.source)
+    (subs / "link_to_solutions").symlink_to(TOY.source.parent, target_is_directory=True)
+    (subs / "fifo").mkdir()
+    os.mkfifo(subs / "fifo" / "toy.ipynb")
+    for name in ("template", "students", "ipc", LONG_NAME):
+        write(submission(release, GOOD), subs, name, "toy.ipynb")
+
+    def attach(nb):
+        nb.cells.append(nbformat.v4.new_markdown_cell("![x](attachment:x.png)",
+                                                      attachments={"x.png": {"image/png": ""}}))
+    write(edited(release, GOOD, attach), subs, "empty_attachment", "toy.ipynb")
+
+    def html_everywhere(nb):
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(SCRIPT + BANNER))
+        nb.cells.append(nbformat.v4.new_code_cell(
+            f"from IPython.display import HTML, Javascript, display\ndisplay(HTML({SCRIPT + BANNER!r}))\n"
+            "display(Javascript(\"document.title='pwned'\"))"))
+    write(edited(release, WRONG, html_everywhere), subs, "html_everywhere", "toy.ipynb")
+    write(submission(release, GOOD), subs, "escapes", "toy\x1b]0;pwned\x07\x1b[2J all graded.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -185,22 +245,25 @@ def corpus(tmp_path_factory):
         (subs / student / "toy.ipynb").write_bytes(content)
     write(submission(release, GOOD), subs, "wrong_name", "answers.ipynb")
     write(submission(release, GOOD), subs, "copy_name", "toy (1).ipynb")
+    write_file_level_corpus(release, subs)
     assert len(EXPECTED) - 4 >= 20, "the corpus must hold at least 20 hostile or broken submissions"
-    from contextlib import redirect_stderr
+    from contextlib import redirect_stderr, redirect_stdout
     from io import StringIO
 
-    err = StringIO()
-    with redirect_stderr(err):
-        code = main(["--root", str(FIXTURES), "grade", str(subs), "--out", str(out), "--assignment", "toy",
-                     "--cell-timeout", "5", "--student-timeout", "120", "--no-progress"])
+    err, printed = StringIO(), StringIO()
+    command = ["--root", str(FIXTURES), "grade", str(subs), "--out", str(out), "--assignment", "toy",
+               "--cell-timeout", "5", "--student-timeout", "120", "--no-progress"]
+    with redirect_stderr(err), redirect_stdout(printed):
+        code = main(command)
+        rerun = main(command)           # errors are retried; nothing may crash the second time either
     listener.close()
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
-    return code, rows, err.getvalue(), out, connections
+    return code, rows, err.getvalue() + printed.getvalue(), out, connections, rerun
 
 
 def test_every_submission_gets_its_expected_outcome(corpus):
-    code, rows, _, _, _ = corpus
+    code, rows, *_ = corpus
     assert code == 1, "a batch with ungradable submissions exits 1"
     assert set(rows) == set(EXPECTED)
     wrong = {}
@@ -214,14 +277,14 @@ def test_every_submission_gets_its_expected_outcome(corpus):
 
 
 def test_errors_have_blank_scores_so_they_cannot_pass_as_zero(corpus):
-    _, rows, _, _, _ = corpus
+    _, rows, *_ = corpus
     for student, (status, *_) in EXPECTED.items():
         if status == "error":
             assert rows[student]["total"] == "" and rows[student]["test_add"] == "", student
 
 
 def test_huge_output_is_capped(corpus):
-    _, _, _, out, _ = corpus
+    _, _, _, out, *_ = corpus
     assert (out / "feedback" / "huge_output.html").stat().st_size < 1_000_000
 
 
@@ -242,7 +305,7 @@ def test_outputs_are_capped_in_bytes_and_stderr_does_not_fail_a_test():
 
 
 def test_nothing_outlives_its_kernel_and_nothing_reaches_the_network(corpus):
-    _, _, stderr, _, connections = corpus
+    _, _, stderr, _, connections, _ = corpus
     stray = [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", STRAY]]
     for p in stray:
         p.kill()
@@ -261,3 +324,30 @@ def test_unsafe_no_sandbox_still_has_limits_and_the_same_scores(tmp_path):
     results = Batch(TOY, tmp_path / "subs", tmp_path / "out", progress=False, sandboxed=False).run()
     assert {r.student: r.scores for r in results} == {"good": {"test_add": 2, "test_mean": 3},
                                                       "memory_bomb": {"test_add": 0, "test_mean": 3}}
+
+
+def test_a_rerun_of_the_same_batch_completes_with_the_same_rows(corpus):
+    code, rows, _, out, _, rerun = corpus
+    assert rerun == code == 1
+
+
+def test_nothing_student_controlled_reaches_the_terminal_or_the_page_raw(corpus):
+    _, rows, printed, out, *_ = corpus
+    assert "\x1b" not in printed and "\x07" not in printed, "an escape sequence reached the terminal"
+    assert "\\u001b" in printed, "the escaped file name should still be shown"
+    page = (out / "feedback" / "html_everywhere.html").read_text(encoding="utf-8")
+    assert SCRIPT not in page and BANNER not in page and "<div style='font-size:40px'" not in page
+    assert "Score: 0 / 5" in page
+    assert len(max(rows, key=len)) <= 64
+    for row in rows.values():
+        assert not any(v and v[0] in "=+@" for v in row.values()), row
+
+
+def test_a_notebook_swapped_for_a_symlink_is_refused_not_followed(tmp_path):
+    from grading.submissions import load_checked
+
+    secret = tmp_path / "gradebook.db"
+    secret.write_text("secret")
+    (tmp_path / "toy.ipynb").symlink_to(secret)
+    with pytest.raises(ValueError, match="symlink"):
+        load_checked(tmp_path / "toy.ipynb", released(TOY))
