@@ -19,7 +19,7 @@ from test_browser import Watch, browser, offline_context, server, site, site_pag
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTH = {"width": 1366, "height": 900}
-CJK_FONT = ROOT / "_static" / "fonts" / "NotoSansSC-glossary.woff"
+CJK_FONT = ROOT / "_assets" / "fonts" / "NotoSansSC-glossary.woff"
 CJK_FAMILY = "NNFS Noto Sans SC"
 
 # For one page: what a reader at 1366 px sees of its figures, equations, code and cross-references.
@@ -35,7 +35,7 @@ async () => {
   await document.fonts.ready;
   const r = {};
   // Figures: every image in a cell output or a figure needs a numbered caption.
-  const images = [...article.querySelectorAll('img')].filter(img => !img.closest('.sidebar, nav'));
+  const images = [...article.querySelectorAll('.cell_output img, figure img')];
   r.images = images.length;
   r.uncaptioned = images.filter(img => {
     const fig = img.closest('figure');
