@@ -68,6 +68,13 @@ async () => {
     for (const m of node.textContent.matchAll(/\b(Chapters?|Sections?)\s+\d+(\.\d+)?/g))
       r.unlinked.push(m[0]);
   }
+  // One search box, one title in the sidebar, a favicon.
+  r.searchBoxes = [...document.querySelectorAll('.search-button-field, .search-button')]
+      .filter(e => e.getBoundingClientRect().width > 0 && getComputedStyle(e).visibility !== 'hidden').length;
+  const title = (document.querySelector('.navbar-brand') || {textContent: '?'}).textContent.trim();
+  r.titles = 1 + [...document.querySelectorAll('.bd-sidebar-primary nav a')]
+      .filter(e => e.textContent.trim() === title).length;
+  r.favicon = !!document.querySelector('link[rel~="icon"]');
   // The Chinese glossary column.
   const zh = [...article.querySelectorAll('td, th')].filter(c => /[\u4e00-\u9fff]/.test(c.textContent));
   r.cjkCells = zh.length;
@@ -199,6 +206,13 @@ def test_chapter_and_section_mentions_are_links(measured, name):
     limit = 0 if name == "book" else 10
     assert len(plain) <= limit, (f"{len(plain)} mentions of a chapter or section are not links "
                                  f"(at most {limit} may be):\n  " + "\n  ".join(plain))
+
+
+def test_one_search_box_one_title_and_a_favicon(measured):
+    bad = [f"{page}: {r['searchBoxes']} search boxes, title {r['titles']} times, favicon {r['favicon']}"
+           for page, r in measured.items()
+           if r["searchBoxes"] != 1 or r["titles"] > 1 or not r["favicon"]]
+    assert not bad, "\n".join(bad)
 
 
 def test_no_console_errors(measured):
