@@ -120,7 +120,7 @@ async () => {
   const wide = displays.filter(eq => eq.getBoundingClientRect().width > eq.parentElement.clientWidth + 1
                                      || eq.scrollWidth > eq.parentElement.clientWidth + 1);
   const hidden = wide.filter(eq => {
-    for (let box = eq.parentElement; box && box !== document.body; box = box.parentElement) {
+    for (let box = eq; box && box !== document.body; box = box.parentElement) {
       const style = getComputedStyle(box).overflowX;
       if (style === 'auto' || style === 'scroll') return false;
       if (style === 'hidden' || style === 'clip') return true;
