@@ -62,9 +62,16 @@ def adjust_header_buttons(app, pagename, templatename, context, doctree):
     """Drop the raw-source download (.md, or a second .ipynb), add the kit button."""
     buttons = context.get("header_buttons", [])
     for group in buttons:
-        if group.get("label") == "download-buttons":
-            group["buttons"] = [b for b in group["buttons"] if b.get("label") != "download-source-button"]
-            group["tooltip"] = "Download this page"
+        if group.get("label") != "download-buttons":
+            continue
+        kept = []
+        for button in group["buttons"]:
+            if button.get("label") == "download-source-button":
+                if button.get("text") != ".ipynb" or context.get("ipynb_source"):
+                    continue   # raw MyST (.md), or the same notebook a second time
+                button = dict(button, label="download-notebook-button", tooltip="Download notebook file")
+            kept.append(button)
+        group["buttons"] = kept
     kit = app.env.dlfiles.get(KIT_ZIP)
     if kit:
         buttons.insert(0, {
