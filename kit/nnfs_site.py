@@ -5,10 +5,10 @@
   them from ``_downloads/``. A header button on every page downloads the kit.
 - **Launch buttons only when they can work.** When ``_config.yml`` names a repository
   (``repository: url:``), the repository and issue buttons are turned on, and for a public GitHub
-  repository Binder and Colab launch buttons too (unless ``launch_buttons`` sets them
-  otherwise). With no repository, all of these are off: no dead buttons.
+  repository Binder and Colab launch buttons too (``launch_buttons`` in _config.yml may add
+  others, such as a JupyterHub). With no repository, all of these are off: no dead buttons.
 - **Downloads that download and say what they are.** A page's download menu offers the page's
-  notebook (``.ipynb``, for pages made from notebooks) and ``.pdf`` (print); the raw MyST source of
+  notebook (``.ipynb``, for pages made from notebooks) and ``.pdf (print)``; the raw MyST source of
   a Markdown page (``.md``) is not offered: it is not something a reader can use. ``nnfs.js``
   makes the notebook and kit links download (also from disk, ``file://``, where Chromium shows
   a notebook's JSON instead): for that, each notebook the site serves gets a twin
@@ -37,13 +37,13 @@ def configure_buttons(app, config):
     url = (options.get("repository_url") or "").strip().rstrip("/")
     launch = dict(options.get("launch_buttons") or {})
     if url:
+        # (Jupyter Book fills in its defaults, empty URLs and False, so "not set" means empty.)
         options["repository_url"] = url
-        options.setdefault("use_repository_button", True)
-        options.setdefault("use_issues_button", True)
-        if url.startswith(("https://github.com/", "https://gitlab.com/")):
-            launch.setdefault("binderhub_url", BINDER)
-        if url.startswith("https://github.com/"):
-            launch.setdefault("colab_url", COLAB)
+        options["use_repository_button"] = options["use_issues_button"] = True
+        if url.startswith(("https://github.com/", "https://gitlab.com/")) and not launch.get("binderhub_url"):
+            launch["binderhub_url"] = BINDER
+        if url.startswith("https://github.com/") and not launch.get("colab_url"):
+            launch["colab_url"] = COLAB
     else:
         for button in ("use_repository_button", "use_issues_button", "use_edit_page_button"):
             options[button] = False
@@ -70,6 +70,8 @@ def adjust_header_buttons(app, pagename, templatename, context, doctree):
                 if button.get("text") != ".ipynb" or context.get("ipynb_source"):
                     continue   # raw MyST (.md), or the same notebook a second time
                 button = dict(button, label="download-notebook-button", tooltip="Download notebook file")
+            if button.get("label") == "download-pdf-button":
+                button = dict(button, text=".pdf (print)")   # it opens the print dialog
             kept.append(button)
         group["buttons"] = kept
     kit = app.env.dlfiles.get(KIT_ZIP)
