@@ -77,20 +77,22 @@ def run_notebook(path, timeout=60, kernel_name="python3"):
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    finished = set()
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name=kernel_name,
                             shutdown_kernel="immediate",
-                            resources={"metadata": {"path": str(path.resolve().parent)}})
+                            resources={"metadata": {"path": str(path.resolve().parent)}},
+                            on_cell_executed=lambda cell_index, **_: finished.add(cell_index))
     try:
         client.execute(stderr=subprocess.DEVNULL)   # the kernel's own log lines, not cell output
     except (CellTimeoutError, DeadKernelError) as error:
-        # The run stopped in the first code cell that has no execution count yet: record the
-        # reason there (cells after it did not run and have no outputs).
+        # The run stopped in the first code cell that did not finish: record why there, and
+        # mark every later code cell as not run (no outputs would look like a pass).
         kind = "CellTimeoutError" if isinstance(error, CellTimeoutError) else "DeadKernelError"
-        stopped = next((c for c in nb.cells if c.cell_type == "code" and c.get("execution_count") is None
-                        and c.source.strip()), None)
-        if stopped is not None:
-            stopped.outputs = [nbformat.v4.new_output("error", ename=kind, evalue=f"{timeout:g} s",
-                                                      traceback=[])]
+        unfinished = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and i not in finished]
+        for n, i in enumerate(unfinished):
+            nb.cells[i].outputs = [nbformat.v4.new_output(
+                "error", ename=kind if n == 0 else "NotRun", evalue=f"{timeout:g} s" if n == 0 else kind,
+                traceback=[])]
     return nb
 
 
@@ -105,6 +107,9 @@ def _message(cell, error):
                 "slow code; later cells did not run")
     if error.ename == "DeadKernelError":
         return "Python crashed while running this cell (out of memory?); later cells did not run"
+    if error.ename == "NotRun":
+        why = "ran out of time" if error.evalue == "CellTimeoutError" else "crashed Python"
+        return f"this test did not run: an earlier cell {why}"
     lines = cell.source.splitlines()
     hidden_from = next((i + 1 for i, line in enumerate(lines) if line.strip() == HIDDEN_START), None)
     if hidden_from is not None:
@@ -137,7 +142,7 @@ def tasks(nb):
             task = Task(meta["grade_id"], float(meta.get("points", 0)), "not started",
                         "not started yet: replace raise NotImplementedError() with your code")
         else:
-            broken = next((c for c in own if _error(c) is not None), None)
+            broken = next((c for c in own if _error(c) is not None and _error(c).ename != "NotRun"), None)
             message = _message(cell, error)
             if broken is not None:
                 e = _error(broken)

@@ -223,6 +223,18 @@ def test_check_reports_each_task_not_started_passed_or_failed(tmp_path):
     assert nbformat.read(path, as_version=4) == nb
 
 
+def test_check_stops_an_endless_loop_and_passes_nothing_after_it(tmp_path):
+    exercise = nbformat.read(ROOT / "exercises" / "02-perceptrons" / "perceptrons.ipynb", as_version=4)
+    answers = solution_answers(ROOT / "solutions" / "02-perceptrons" / "perceptrons.ipynb")
+    answers["perceptron_epoch"] = "def perceptron_epoch(X, y, w, b, lr=1.0):\n    while True:\n        pass"
+    path = tmp_path / "perceptrons.ipynb"
+    nbformat.write(filled_in(exercise, answers), path)
+    found, table, ok = nnfs_check.check(path, timeout=3)
+    assert not ok
+    assert [t.status for t in found] == ["passed"] + ["FAILED"] * 5, table
+    assert "ran out of time" in found[1].message and "did not run" in found[2].message, table
+
+
 def test_check_never_shows_a_hidden_test(tmp_path):
     """Run on a notebook that still has hidden tests, a failing hidden test is named as such."""
     nb = nbformat.read(ROOT / "solutions" / "02-perceptrons" / "perceptrons.ipynb", as_version=4)
