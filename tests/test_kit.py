@@ -288,6 +288,13 @@ def test_a_student_follows_the_readme_in_an_empty_folder(kit, tmp_path):
     solved = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
     assert solved.returncode == 0, solved.stdout + solved.stderr
     assert statuses(solved.stdout) == dict.fromkeys(found, "passed"), solved.stdout
+    # A single exercise works on its own, in a folder with nothing else (nnlib is installed).
+    alone = tmp_path / "just-one-download"
+    alone.mkdir()
+    (alone / exercise.name).write_bytes(exercise.read_bytes())
+    single = subprocess.run([str(folder / ".venv" / "bin" / "nnfs-check"), exercise.name], cwd=alone, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert single.returncode == 0, single.stdout + single.stderr
     # None of the instructor's tools came along.
     listed = subprocess.run([str(folder / ".venv" / "bin" / "python"), "-m", "pip", "list"], env=env,
                             capture_output=True, text=True, timeout=120).stdout.lower()
