@@ -2,9 +2,16 @@
 build of the website for the whole session (used by test_book.py and test_browser.py), and the
 browser helpers (a static server, Chromium, an offline browser context) for the browser tests."""
 
+import contextlib
+import functools
+import http.server
+import os
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import matplotlib
 import numpy as np
@@ -41,14 +48,6 @@ def built_book(tmp_path_factory):
 # Shared by tests/test_browser.py and any other browser test: a static server for the built site,
 # Debian's Chromium driven by Playwright (one per session), and a browser context with the
 # internet cut off. Import the helpers with ``from conftest import Watch, offline_context, ...``.
-
-import contextlib
-import functools
-import http.server
-import os
-import shutil
-import threading
-from urllib.parse import urlsplit
 
 TIMEOUT_MS = 20_000
 
