@@ -1,5 +1,6 @@
 # Neural Networks from Scratch: the two Quickstart commands and a few helpers.
-#   make book   set up .venv and build the website into _build/html
+#   make book   set up .venv and build the website into _build/html, with the student kit
+#               (nn-from-scratch.zip: exercises, notebooks, nnlib's wheel, nnfs-check) it serves
 #   make test   set up .venv (and Chromium for the browser test) and run the whole test-suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -10,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # it has no dependencies), and _config.yml serves it as _static/mathjax/. Git-ignored.
 MATHJAX := _mathjax/mathjax/tex-mml-chtml.js
 
-.PHONY: setup sandbox browser postgres book test release clean
+.PHONY: setup sandbox browser postgres book kit test release clean
 
 setup: $(STAMP) $(MATHJAX)
 
@@ -63,8 +64,15 @@ postgres:
 		echo "warning: PostgreSQL is not installed; run 'sudo apt-get install postgresql' or the gradebook test fails"; \
 	fi
 
+# The build also makes the student kit and nnlib's wheel (kit/nnfs_site.py runs kit/build_kit.py
+# into _kit/), which the pages link; the site serves them from _build/html/_downloads/.
 book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "student kit: $$(ls _build/html/_downloads/*/nn-from-scratch.zip)"
+
+# Only the kit and the wheel, into _build/kit/ (to hand out without the website).
+kit: setup
+	$(BIN)/python kit/build_kit.py _build/kit
 
 test: setup sandbox browser postgres
 	$(BIN)/python -m pytest
@@ -73,4 +81,4 @@ release: setup
 	$(BIN)/python -m grading release
 
 clean:
-	rm -rf _build
+	rm -rf _build _kit

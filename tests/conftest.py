@@ -1,12 +1,19 @@
-"""Shared pytest set-up: a headless plotting backend, a seeded generator for every test, and one
-build of the website for the whole session (used by test_book.py and test_browser.py)."""
+"""Shared pytest set-up: a headless plotting backend, a seeded generator for every test, one
+build of the website for the whole session (used by test_book.py and test_browser.py), and the
+browser helpers (a static server, Chromium, an offline browser context) for the browser tests."""
 
+import contextlib
 import fcntl
+import functools
+import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import matplotlib
 import numpy as np
@@ -48,3 +55,110 @@ def built_book(tmp_path_factory):
                                           "stdout": done.stdout, "stderr": done.stderr}))
     result = subprocess.CompletedProcess(**json.loads(record.read_text()))
     return result, out / "_build" / "html"
+
+
+# --------------------------------------------------------------------------- the website in a browser
+# Shared by tests/test_browser.py and any other browser test: a static server for the built site,
+# Debian's Chromium driven by Playwright (one per session), and a browser context with the
+# internet cut off. Import the helpers with ``from conftest import Watch, offline_context, ...``.
+
+TIMEOUT_MS = 20_000
+
+
+@contextlib.contextmanager
+def serve_directory(directory):
+    """Serve ``directory`` on localhost (a plain static server, like any web host); yields the
+    base URL, ending in ``/``."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def chromium_executable():
+    """Debian's Chromium (or NNFS_CHROMIUM); fails the test with what to install when missing."""
+    executable = (os.environ.get("NNFS_CHROMIUM") or shutil.which("chromium")
+                  or shutil.which("chromium-browser"))
+    if not executable:
+        pytest.fail("the browser test needs Chromium and none was found: install Debian's with "
+                    "'sudo apt-get install chromium' ('make test' does it when run as root), point "
+                    "NNFS_CHROMIUM at a Chromium-based browser, or set NNFS_SKIP_BROWSER=1 to skip "
+                    "this test on purpose", pytrace=False)
+    return executable
+
+
+@pytest.fixture(scope="session")
+def site(request):
+    """The built website's html folder: NNFS_BOOK_HTML, or the session's shared build."""
+    if os.environ.get("NNFS_BOOK_HTML"):
+        html = Path(os.environ["NNFS_BOOK_HTML"]).resolve()
+    else:
+        _, html = request.getfixturevalue("built_book")
+    assert (html / "index.html").is_file(), f"the website was not built: no {html / 'index.html'}"
+    return html
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """A static web server for the site on localhost; yields its base URL."""
+    with serve_directory(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's), driven by Playwright, one for the whole session."""
+    executable = chromium_executable()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Watch:
+    """Everything that went wrong on a page: console errors, uncaught exceptions, failed requests,
+    HTTP errors, and requests that tried to leave the machine (they are blocked)."""
+
+    def __init__(self):
+        self.problems = []
+
+    def attach(self, page):
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        return page
+
+    def take(self):
+        problems, self.problems = self.problems, []
+        return problems
+
+
+def offline_context(browser, watch, **options):
+    """A browser context with the internet cut off: only localhost and file:// are reachable; any
+    other request is aborted and recorded as a problem."""
+    context = browser.new_context(service_workers="block", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+
+    def route(route):
+        url = route.request.url
+        local = urlsplit(url).hostname in ("127.0.0.1", "localhost")
+        if local or url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            watch.problems.append(f"request to the internet (blocked): {url}")
+            route.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    return context

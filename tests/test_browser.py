@@ -17,24 +17,30 @@ purpose, ``NNFS_CHROMIUM=/path/to/chrome`` to use another Chromium-based browser
 ``NNFS_BOOK_HTML=_build/html`` to test a site you have already built instead of building it.
 """
 
-import functools
-import http.server
 import os
-import shutil
+import re
+import subprocess
 import sys
-import threading
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 import pytest
+import yaml
 from PIL import Image
+
+from conftest import Watch, offline_context, serve_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "screenshots"
 SCREENSHOT_PAGES = {"home": "book/intro.html", "chapter": "book/01-neurons/neuron-model.html"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# The widths a reader uses: a phone, a tablet (below the theme's 992-px breakpoint, so its
+# menus are drawers too) and a desktop. The screenshots are taken at VIEWPORTS.
+DEVICES = {"phone": {"width": 390, "height": 844}, "tablet": {"width": 820, "height": 1180},
+           "desktop": {"width": 1280, "height": 800}}
 SEARCH_TERM, SEARCH_HIT = "backpropagation", "book/04-backpropagation/"
-TIMEOUT_MS = 20_000
+KIT, WHEEL_PREFIX = "nn-from-scratch.zip", "nnfs_nnlib-"
+SAMPLE_REPOSITORY = "https://github.com/example-org/nn-from-scratch"
 
 pytestmark = [
     pytest.mark.skipif(os.environ.get("NNFS_SKIP_BROWSER") == "1",
@@ -93,95 +99,35 @@ async () => {
   report.ids = [...document.querySelectorAll('[id]')].map(e => e.id)
       .concat([...document.querySelectorAll('a[name]')].map(a => a.name));
   report.dropdowns = document.querySelectorAll('details.sd-dropdown').length;
+  report.downloadMenu = [...document.querySelectorAll('.dropdown-download-buttons .dropdown-item')]
+      .map(e => ({text: e.textContent.trim(), href: e.href || null}));
+  report.serviceButtons = [...document.querySelectorAll(
+      '.dropdown-launch-buttons, .dropdown-source-buttons, .btn-source-repository-button, ' +
+      '.btn-source-issues-button, .btn-source-edit-button')].map(e => e.className);
   return report;
 }
 """
 
 
+# Waits for MathJax (typeset equations can be wider than their source), then measures.
+WIDTH_JS = """async () => {
+  if (document.querySelector('.math')) {
+    const started = Date.now();
+    while (!(window.MathJax && MathJax.startup && MathJax.startup.promise) && Date.now() - started < 10000)
+      await new Promise(resolve => setTimeout(resolve, 50));
+    if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+  }
+  const scrollWidth = document.documentElement.scrollWidth, innerWidth = window.innerWidth;
+  const wide = scrollWidth <= innerWidth ? [] : [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.children.length)
+    .slice(0, 3).map(e => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent || '').trim().slice(0, 40)}`);
+  return {scrollWidth, innerWidth, wide};
+}"""
+
+
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def site(request):
-    """The built website's html folder: NNFS_BOOK_HTML, or the session's shared build."""
-    if os.environ.get("NNFS_BOOK_HTML"):
-        html = Path(os.environ["NNFS_BOOK_HTML"]).resolve()
-    else:
-        _, html = request.getfixturevalue("built_book")
-    assert (html / "index.html").is_file(), f"the website was not built: no {html / 'index.html'}"
-    return html
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    """A static web server for the site on localhost; yields its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium (Debian's), driven by Playwright."""
-    executable = (os.environ.get("NNFS_CHROMIUM") or shutil.which("chromium")
-                  or shutil.which("chromium-browser"))
-    if not executable:
-        pytest.fail("the browser test needs Chromium and none was found: install Debian's with "
-                    "'sudo apt-get install chromium' ('make test' does it when run as root), point "
-                    "NNFS_CHROMIUM at a Chromium-based browser, or set NNFS_SKIP_BROWSER=1 to skip "
-                    "this test on purpose", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True)
-        yield chromium
-        chromium.close()
-
-
-class Watch:
-    """Everything that went wrong on a page: console errors, uncaught exceptions, failed requests,
-    HTTP errors, and requests that tried to leave the machine (they are blocked)."""
-
-    def __init__(self):
-        self.problems = []
-
-    def attach(self, page):
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url} ({r.failure})"))
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
-        return page
-
-    def take(self):
-        problems, self.problems = self.problems, []
-        return problems
-
-
-def offline_context(browser, watch, **options):
-    """A browser context with the internet cut off: only localhost and file:// are reachable; any
-    other request is aborted and recorded as a problem."""
-    context = browser.new_context(service_workers="block", **options)
-    context.set_default_timeout(TIMEOUT_MS)
-
-    def route(route):
-        url = route.request.url
-        local = urlsplit(url).hostname in ("127.0.0.1", "localhost")
-        if local or url.startswith(("file:", "data:", "blob:")):
-            route.continue_()
-        else:
-            watch.problems.append(f"request to the internet (blocked): {url}")
-            route.abort("internetdisconnected")
-
-    context.route("**/*", route)
-    return context
+# site, server and browser (session fixtures) and Watch, offline_context, serve_directory come
+# from conftest.py, so that other browser tests share one server and one Chromium.
 
 
 def site_pages(site):
@@ -199,16 +145,26 @@ def site_pages(site):
 
 @pytest.fixture(scope="module")
 def crawl(site, server, browser):
-    """Every page of the site loaded once with the internet cut off: {page: report}."""
+    """Every page of the site loaded once with the internet cut off: {page: report}.
+
+    Each page loads at a phone's width and is then widened to a tablet's and a desktop's,
+    measuring at each how wide it is (``report["widths"]``), then inspected at desktop width.
+    """
     pages, redirects = site_pages(site)
     assert pages, f"no pages found in {site}"
     watch = Watch()
-    context = offline_context(browser, watch, viewport=VIEWPORTS["desktop"])
+    context = offline_context(browser, watch, viewport=DEVICES["phone"])
     page = watch.attach(context.new_page())
     reports = {}
     for rel in pages:
+        page.set_viewport_size(DEVICES["phone"])
         response = page.goto(server + rel, wait_until="load")
+        widths = {}
+        for device, viewport in DEVICES.items():
+            page.set_viewport_size(viewport)
+            widths[device] = page.evaluate(WIDTH_JS)
         report = page.evaluate(INSPECT_JS)
+        report["widths"] = widths
         report["status"] = response.status if response else None
         page.wait_for_load_state("networkidle")
         report["problems"] = watch.take()
@@ -281,8 +237,9 @@ def test_every_internal_link_leads_somewhere(crawl, server, browser):
 
 
 def test_every_notebook_page_and_chapter_offers_its_downloads(crawl, site, server):
-    """Each page made from a notebook links to that notebook (the download button), and each
-    chapter's index page links to its exercise notebook for download."""
+    """Each page made from a notebook links to that notebook (the download button), each
+    chapter's index page links to its exercise notebook for download, and the home page and every
+    chapter's index page link to the student kit."""
     missing = []
     for page, report in crawl["pages"].items():
         source = site / "_sources" / Path(page).with_suffix(".ipynb")
@@ -301,7 +258,37 @@ def test_every_notebook_page_and_chapter_offers_its_downloads(crawl, site, serve
                  if "/_downloads/" in link and link.rsplit("/", 1)[-1] in exercises]
         if not links:
             missing.append(f"{page}: no download link to its exercise {exercises}")
+    for page in ["book/intro.html"] + [f"book/{c.name}/index.html" for c in chapters]:
+        links = crawl["pages"].get(page, {"links": []})["links"]
+        if not any("/_downloads/" in link and link.endswith("/" + KIT) for link in links):
+            missing.append(f"{page}: no download link to the student kit {KIT}")
+    home = crawl["pages"]["book/intro.html"]["links"]
+    if not any("/_downloads/" in link and link.rsplit("/", 1)[-1].startswith(WHEEL_PREFIX) for link in home):
+        missing.append(f"book/intro.html: no download link to nnlib's wheel {WHEEL_PREFIX}*.whl")
     expect_none(missing, "missing downloads")
+
+
+def test_every_download_menu_offers_what_it_says(crawl, site, server):
+    """The page's download menu: '.ipynb' is the page's own notebook (on pages made from one),
+    '.pdf (print)' prints; nothing else (no raw MyST '.md', no second copy of the notebook)."""
+    wrong = []
+    for page, report in crawl["pages"].items():
+        items = report["downloadMenu"]
+        texts = [item["text"] for item in items]
+        notebook = site / "_sources" / Path(page).with_suffix(".ipynb")
+        has_source = any((site / "_sources" / Path(page).parent).glob(Path(page).stem + ".*"))
+        wanted = ([".ipynb"] if notebook.is_file() else []) + ([".pdf (print)"] if has_source else [])
+        if texts != wanted:
+            wrong.append(f"{page}: the download menu offers {texts}, not {wanted}")
+        for item in items:
+            if item["text"] == ".ipynb" and item["href"] != server + "_sources/" + Path(page).with_suffix(".ipynb").as_posix():
+                wrong.append(f"{page}: '.ipynb' leads to {item['href']}, not to this page's notebook")
+    expect_none(wrong, "download menus that offer the wrong thing")
+
+
+def test_no_launch_or_repository_button_without_a_repository(crawl):
+    """_config.yml names no repository: no Binder, Colab, repository or issue button can work."""
+    expect_none(failures(crawl, "serviceButtons"), "buttons that lead nowhere")
 
 
 # --------------------------------------------------------------------------- interactions
@@ -374,6 +361,193 @@ def test_the_site_works_opened_from_disk(site, browser):
     page.wait_for_load_state("networkidle")
     context.close()
     expect_none(watch.problems, "console errors and failed requests")
+
+
+# --------------------------------------------------------------------------- phone, tablet, desktop
+
+MENU_PAGE = "book/01-neurons/neuron-model.html"
+
+
+def device_context(browser, watch, device, **options):
+    """An offline context the size of a phone, a tablet or a desktop (touch on phone and tablet)."""
+    touch = device != "desktop"
+    return offline_context(browser, watch, viewport=DEVICES[device], device_scale_factor=1,
+                           is_mobile=touch, has_touch=touch, **options)
+
+
+def chapters():
+    return sorted(p.parent.name for p in (ROOT / "book").glob("[0-9][0-9]-*/index.md"))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_the_menus_show_the_chapters_and_the_page_sections(server, browser, device):
+    """Tap the menu: the chapters show; tap the page contents: the page's sections show. On a
+    desktop both are shown beside the page without a tap."""
+    watch = Watch()
+    context = device_context(browser, watch, device)
+    page = watch.attach(context.new_page())
+    page.goto(server + MENU_PAGE)
+    page.wait_for_load_state("networkidle")
+    chapter_links = [f"{server}book/{name}/index.html" for name in chapters()]
+    section_ids = page.locator("article section[id] > h2").evaluate_all(
+        "hs => hs.map(h => h.parentElement.id)")
+    assert section_ids, f"{MENU_PAGE} has no sections to list"
+    section_links = [f"{server}{MENU_PAGE}#{i}" for i in section_ids]
+
+    def shown(wanted):
+        """Those of the links ``wanted`` that a reader can see (and tap) now."""
+        visible = set(page.locator("a[href]").evaluate_all(
+            "links => links.filter(a => a.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})"
+            " && a.getBoundingClientRect().width > 0).map(a => a.href)"))
+        return [link for link in wanted if link in visible]
+
+    if device == "desktop":
+        assert shown(chapter_links) == chapter_links, "the chapters are not beside the page"
+        assert shown(section_links) == section_links, "the page's sections are not beside the page"
+    else:
+        assert not shown(chapter_links[1:]), "the chapter menu is open before it was tapped"
+        toggle = page.locator("button.primary-toggle").locator("visible=true")
+        assert toggle.count() == 1, f"{toggle.count()} visible menu buttons"
+        toggle.tap()
+        page.wait_for_timeout(400)
+        missing = sorted(set(chapter_links) - set(shown(chapter_links)))
+        assert not missing, f"tapping the menu did not show the chapters: {missing}"
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+        assert not shown(chapter_links[1:]), "Escape did not close the chapter menu"
+        toggle = page.locator("button.secondary-toggle").locator("visible=true")
+        assert toggle.count() == 1, f"{toggle.count()} visible page-contents buttons"
+        toggle.tap()
+        page.wait_for_timeout(400)
+        missing = sorted(set(section_links) - set(shown(section_links)))
+        assert not missing, f"tapping the page contents did not show the sections: {missing}"
+        # Following a section link lands on it.
+        last = section_ids[-1]
+        page.locator(f'a[href="#{last}"]').locator("visible=true").first.tap()
+        page.wait_for_url(f"**#{last}")
+    context.close()
+    expect_none(watch.problems, "console errors and failed requests")
+
+
+def test_no_page_is_wider_than_the_screen(crawl):
+    """No page pans sideways: on a phone (390 px), a tablet (820 px) and a desktop (1280 px),
+    its scrollWidth is within the viewport, on every page (measured by the crawl)."""
+    wide = []
+    for rel, report in crawl["pages"].items():
+        for device, size in report["widths"].items():
+            if size["scrollWidth"] > size["innerWidth"]:
+                wide.append(f"{rel} on a {device}: {size['scrollWidth']} px wide on a {size['innerWidth']}-px "
+                            f"screen; sticking out: {size['wide']}")
+    assert len(crawl["pages"]) >= 3
+    expect_none(wide, "pages wider than the screen")
+
+
+@pytest.fixture(scope="module")
+def downloads(site):
+    """What each download link must give: [(page, selector, menu to open first, file name, bytes)]."""
+    cases = []
+    kit = next(site.glob(f"_downloads/*/{KIT}")).read_bytes()
+    wheel = next(site.glob(f"_downloads/*/{WHEEL_PREFIX}*.whl"))
+    cases.append(("book/intro.html", f'article a.download[href$="/{KIT}"]', None, KIT, kit))
+    cases.append(("book/intro.html", 'article a.download[href$=".whl"]', None, wheel.name, wheel.read_bytes()))
+    for name in chapters():   # (every chapter's kit link is the same file: test_every_notebook_page...)
+        exercise = next((ROOT / "exercises" / name).glob("*.ipynb"))
+        cases.append((f"book/{name}/index.html", f'article a.download[href$="/{exercise.name}"]', None,
+                      exercise.name, exercise.read_bytes()))
+    cases.append((f"book/{chapters()[0]}/index.html", f'article a.download[href$="/{KIT}"]', None, KIT, kit))
+    notebook = ROOT / Path(MENU_PAGE).with_suffix(".ipynb")
+    cases.append((MENU_PAGE, "a.btn-download-notebook-button", ".dropdown-download-buttons button.dropdown-toggle",
+                  notebook.name, notebook.read_bytes()))
+    cases.append((MENU_PAGE, "a.btn-download-kit-button", None, KIT, kit))
+    return cases
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_downloads_download_on_a_phone(site, server, browser, downloads, where):
+    """Each exercise, the kit, the wheel and a page's notebook download as files (with the right
+    name and bytes) when tapped on a phone, from a web server and opened from disk (file://),
+    where a browser would otherwise show a notebook's JSON."""
+    base = server if where == "http" else site.as_uri() + "/"
+    watch = Watch()
+    context = device_context(browser, watch, "phone", accept_downloads=True)
+    page = watch.attach(context.new_page())
+    wrong = []
+    for rel, selector, menu, name, data in downloads:
+        page.goto(base + rel)
+        if menu:
+            page.locator(menu).first.tap()
+        link = page.locator(selector).first
+        try:
+            with page.expect_download(timeout=10_000) as info:
+                link.tap()
+            download = info.value
+        except Exception as error:  # noqa: BLE001 (reported below)
+            wrong.append(f"{rel}: {selector} gave no download (the tab shows {page.url}): {error}".splitlines()[0])
+            continue
+        got = Path(download.path()).read_bytes()
+        if download.suggested_filename != name or got != data:
+            wrong.append(f"{rel}: {selector} downloaded {download.suggested_filename} ({len(got)} bytes), "
+                         f"not {name} ({len(data)} bytes)")
+        if page.url.split("#")[0] != base + rel:
+            wrong.append(f"{rel}: {selector} also left the page for {page.url}")
+    context.close()
+    expect_none(wrong, f"downloads that do not download over {where}")
+    # From disk, Chromium opens a zip or wheel link as a page load that turns into a download,
+    # and reports that load as aborted: that is the download, not a failure.
+    expect_none([p for p in watch.problems if not (p.startswith("failed request: file:") and
+                                                  p.endswith("(net::ERR_ABORTED)"))],
+                "console errors and failed requests")
+
+
+@pytest.fixture(scope="module")
+def site_with_repository(tmp_path_factory):
+    """The home page, chapter 1's first two pages and its exercise, built with a public GitHub
+    repository named in a copy of _config.yml (the way an instructor publishes the course)."""
+    work = tmp_path_factory.mktemp("repository")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["repository"] = {"url": SAMPLE_REPOSITORY, "branch": "main"}
+    config["sphinx"]["local_extensions"] = {"nnfs_site": str(ROOT / "kit")}
+    (work / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    toc = {"format": "jb-book", "root": "book/intro", "parts": [{"caption": "Chapters", "chapters": [
+        {"file": "book/01-neurons/index", "sections": [{"file": "book/01-neurons/neuron-model"},
+                                                       {"file": "exercises/01-neurons/neurons"}]}]}]}
+    (work / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    # No -W: with three chapters left out of the toc, links to them warn.
+    done = subprocess.run([str(jb), "build", str(ROOT), "--config", str(work / "_config.yml"),
+                           "--toc", str(work / "_toc.yml"), "--path-output", str(work), "--keep-going"],
+                          capture_output=True, text=True, timeout=600)
+    html = work / "_build" / "html"
+    assert (html / "book" / "intro.html").is_file(), done.stdout[-3000:] + done.stderr[-3000:]
+    return html
+
+
+@pytest.mark.parametrize("rel", ["book/01-neurons/neuron-model.html", "exercises/01-neurons/neurons.html"])
+def test_a_public_repository_brings_launch_and_repository_buttons(site_with_repository, browser, rel):
+    """With a repository in _config.yml every notebook page offers Binder and Colab (opening
+    that notebook of that repository) and the repository and issue buttons."""
+    notebook = Path(rel).with_suffix(".ipynb").as_posix()
+    repo = SAMPLE_REPOSITORY.removeprefix("https://github.com/")
+    wanted = {
+        ".dropdown-launch-buttons": [f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{notebook}",
+                                     f"https://colab.research.google.com/github/{repo}/blob/main/{notebook}"],
+        ".dropdown-source-buttons": [SAMPLE_REPOSITORY, f"{SAMPLE_REPOSITORY}/issues/new?title="],
+    }
+    watch = Watch()
+    with serve_directory(site_with_repository) as base:
+        context = device_context(browser, watch, "phone")
+        page = watch.attach(context.new_page())
+        page.goto(base + rel)
+        for menu, urls in wanted.items():
+            page.locator(f"{menu} button.dropdown-toggle").tap()
+            links = page.locator(f"{menu} a.dropdown-item").locator("visible=true")
+            hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+            for url in urls:
+                assert any(h == url or (url.endswith("=") and h.startswith(url)) for h in hrefs), \
+                    f"{rel}: {menu} offers {hrefs}, not {url}"
+            page.keyboard.press("Escape")
+        context.close()
+    expect_none([p for p in watch.problems if "blocked" not in p], "console errors and failed requests")
 
 
 def test_screenshots_of_the_home_page_and_a_chapter(server, browser):

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import Watch, browser, offline_context, server, site, site_pages  # noqa: F401
+from conftest import Watch, offline_context
+from test_browser import site_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTH = {"width": 1366, "height": 900}

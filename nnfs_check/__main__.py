@@ -1,0 +1,5 @@
+import sys
+
+from nnfs_check import main
+
+sys.exit(main())
