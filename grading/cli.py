@@ -88,10 +88,14 @@ def _grade(args):
     print(summary_text(assignment.name, batch.tasks, results, time.monotonic() - start))
     print(f"wrote {out / 'grades.csv'}, {out / 'feedback'}/<student>.html and {out / 'summary.png'}")
     if args.gradebook or args.db:
+        from grading.course import configured_course_id
         from grading.gradebook import GradebookError, default_url, write_gradebook
 
         try:
-            print(write_gradebook(assignment, results, args.db or default_url(args.root)).summary())
+            written = write_gradebook(assignment, results, args.db or default_url(args.root),
+                                      configured_course_id(args.root), course_root=args.root,
+                                      saved=out / "nbgrader")
+            print(written.summary())
         except GradebookError as error:
             print(f"error: {error}\nthe grades are saved in {out}; once the database can be reached, run the "
                   "same command again: students already graded are not graded again", file=sys.stderr)

@@ -82,6 +82,18 @@ def get_assignment(name, root=ROOT):
     return assignments[name]
 
 
+def configured_course_id(root):
+    """The course id the instructor's ``root/nbgrader_config.py`` sets (nbgrader's default if none)."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config_file = Path(root) / "nbgrader_config.py"
+    if not config_file.is_file():
+        return CourseDirectory().course_id
+    config = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
+    return CourseDirectory(config=config).course_id
+
+
 def nbgrader_config(course, **settings):
     """An nbgrader Config for the scratch course at ``course``; ``settings`` like {"Execute.timeout": 30}."""
     c = Config()

@@ -51,6 +51,9 @@ class Result:
     messages: list = field(default_factory=list)
     seconds: float = 0.0
     review: list = field(default_factory=list)
+    # what nbgrader's autograder recorded, for the course gradebook: {"grades": {cell: {"auto_score",
+    # "needs_manual_grade"}}, "comments": {cell: auto_comment}} (empty when not graded)
+    nbgrader: dict = field(default_factory=dict)
 
     @property
     def graded(self):
@@ -210,6 +213,7 @@ class Batch:
     def _error(self, student, message, notes=(), status="error", seconds=0.0):
         result, page = self._error_outcome(student, message, notes, status)
         result.seconds = seconds
+        self._keep_notebooks(student, None)
         self._save(result, page)
 
     def _outcome(self, sub, scratch):
@@ -233,9 +237,12 @@ class Batch:
             return self._error_outcome(student, message, notes)
         try:
             with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", COURSE_ID) as gb:
-                grades = gb.find_submission_notebook(Path(self.assignment.notebook).stem,
-                                                     self.assignment.name, student).grades
-                scores = {g.name: float(g.score or 0.0) for g in grades if g.name in self.max_scores}
+                submitted = gb.find_submission_notebook(Path(self.assignment.notebook).stem,
+                                                        self.assignment.name, student)
+                scores = {g.name: float(g.score or 0.0) for g in submitted.grades if g.name in self.max_scores}
+                recorded = {"grades": {g.name: {"auto_score": g.auto_score, "needs_manual_grade": g.needs_manual_grade}
+                                       for g in submitted.grades},
+                            "comments": {c.name: c.auto_comment for c in submitted.comments}}
         except MissingEntry:
             return self._error_outcome(student, "nbgrader recorded no scores for this notebook", notes)
         nb = nbformat.read(graded_nb, as_version=4)
@@ -245,7 +252,8 @@ class Batch:
                 if out.get("ename") == "CellTimeoutError":
                     messages.append(f"a cell was stopped after the {self.cell_timeout} s limit per cell")
         total = sum(scores.values())
-        result = Result(student, "graded", scores, total, self.max_total, messages, review=list(sub.review))
+        result = Result(student, "graded", scores, total, self.max_total, messages, review=list(sub.review),
+                        nbgrader=recorded)
         header = [f"# {self.assignment.name}: feedback for {student}", "",
                   f"**Score: {total:g} / {self.max_total:g}**", ""]
         header += [f"- {feedback.escape_markdown(m)}" for m in messages]
@@ -281,7 +289,17 @@ class Batch:
                 result, page = self._error_outcome(sub.student, f"the grading results could not be read ({error})",
                                                    sub.notes)
         result.seconds = seconds
+        self._keep_notebooks(sub.student, scratch if result.graded else None)
         self._save(result, page)
+
+    def _keep_notebooks(self, student, scratch):
+        """Keep nbgrader's submitted and autograded notebooks of a student (for ``--gradebook``) in
+        ``out/nbgrader/``, laid out as in a course folder; drop older ones of an ungraded student."""
+        for kind in ("submitted", "autograded"):
+            target = self.out / "nbgrader" / kind / student / self.assignment.name
+            shutil.rmtree(target, ignore_errors=True)
+            if scratch is not None:
+                shutil.copytree(scratch / kind / student / self.assignment.name, target, symlinks=True)
 
     # -- the batch ---------------------------------------------------------------------------
     def run(self):

@@ -94,11 +94,15 @@ def _connect(url):
 
 
 def record_assignment(assignment, url, course_id=COURSE_ID):
-    """Record the assignment's notebook and cells in the gradebook, as generate_assignment does."""
+    """Record the assignment's notebook and cells in the gradebook, as generate_assignment does.
+
+    Returns the released (student) notebook as text.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="nnfs-gradebook-"))
     try:
-        make_course(assignment, scratch / "course",
-                    **{"CourseDirectory.db_url": url, "CourseDirectory.course_id": course_id})
+        release = make_course(assignment, scratch / "course",
+                              **{"CourseDirectory.db_url": url, "CourseDirectory.course_id": course_id})
+        return release.read_text(encoding="utf-8")
     except GradingError as error:
         text = str(error)
         if "because there are submissions associated with it" in text:
@@ -113,8 +117,14 @@ def record_assignment(assignment, url, course_id=COURSE_ID):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def write_gradebook(assignment, results, url, course_id=COURSE_ID):
+def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=None, saved=None):
     """Record ``results`` (grading.grade.Result, one per student) for ``assignment`` at ``url``.
+
+    With ``course_root`` and ``saved`` (a batch's ``out/nbgrader`` folder), the course folder also
+    gets each student's ``submitted/`` and ``autograded/`` notebooks, as ``nbgrader collect`` and
+    ``nbgrader autograde`` leave them, so that every formgrader page and ``nbgrader
+    generate_feedback`` work. A student whose notebook could not be graded gets the released
+    notebook there, with the reason at its top, for the person who grades it by hand.
 
     Returns a :class:`Written`. Raises GradebookError when the database cannot be reached or
     written; the caller's own files (grades.csv, results/) are not touched here.
@@ -126,7 +136,7 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID):
     from grading.grade import tasks_of
 
     _connect(url)
-    record_assignment(assignment, url, course_id)
+    release = record_assignment(assignment, url, course_id)
     tests = {grade_id for grade_id, _ in tasks_of(nbformat.read(assignment.source, as_version=4))}
     notebook_id = Path(assignment.notebook).stem
     written = Written(url, assignment.name)
@@ -138,6 +148,7 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID):
                 gb.update_or_create_student(result.student)
                 gb.update_or_create_submission(assignment.name, result.student)
                 notebook = gb.find_submission_notebook(notebook_id, assignment.name, result.student)
+                recorded = result.nbgrader or {}
                 for grade in notebook.grades:
                     if grade.name not in tests:
                         continue      # a cell graded by hand: formgrader's job, not the autograder's
@@ -146,9 +157,37 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID):
                     # nbgrader's rule (SaveAutoGrades): a hand-given score, or no automatic one,
                     # means a person has to look at this cell
                     grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+                for comment in notebook.comments:
+                    # nbgrader's own comment ("No response." for an untouched answer), if it made one
+                    comment.auto_comment = recorded.get("comments", {}).get(comment.name)
                 gb.db.commit()
                 (written.graded if result.graded else written.flagged).append(result.student)
     except Exception as error:
         raise GradebookError(f"could not write the scores into the gradebook {shown_url(url)}: "
                              f"{_reason(error)}") from error
+    if course_root is not None and saved is not None:
+        for result in results:
+            _place_notebooks(assignment, result, Path(course_root), Path(saved), release)
     return written
+
+
+def _place_notebooks(assignment, result, course_root, saved, release):
+    """Put a student's submitted and autograded notebooks where nbgrader keeps them in a course."""
+    import nbformat
+
+    for kind in ("submitted", "autograded"):
+        source = saved / kind / result.student / assignment.name
+        target = course_root / kind / result.student / assignment.name
+        if target.is_symlink() or (target.exists() and not target.is_dir()):
+            target.unlink()
+        shutil.rmtree(target, ignore_errors=True)
+        if result.graded and source.is_dir():
+            shutil.copytree(source, target, symlinks=True)
+            continue
+        nb = nbformat.reads(release, as_version=4)
+        reason = "; ".join(result.messages) or result.status
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+            f"**Not graded automatically** ({result.status}): {reason}\n\nThe student's answers are not "
+            "shown here; see their submission and grades.csv."))
+        target.mkdir(parents=True)
+        nbformat.write(nb, target / assignment.notebook)

@@ -17,6 +17,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -56,9 +57,9 @@ TABLES = [Assignment, Notebook, BaseCell, GradeCell, SolutionCell, SourceCell, S
           SubmittedNotebook, Grade, Comment]
 
 
-def scores_in(url, assignment="toy"):
+def scores_in(url, assignment="toy", course_id=COURSE_ID):
     """{student: ({cell: score}, total, needs_manual_grade)} of an assignment's submissions in the gradebook."""
-    with Gradebook(url, COURSE_ID) as gb:
+    with Gradebook(url, course_id) as gb:
         found = {}
         for sub in gb.find_assignment(assignment).submissions:
             (nb,) = sub.notebooks
@@ -66,8 +67,8 @@ def scores_in(url, assignment="toy"):
         return found
 
 
-def row_counts(url):
-    with Gradebook(url, COURSE_ID) as gb:
+def row_counts(url, course_id=COURSE_ID):
+    with Gradebook(url, course_id) as gb:
         return {table.__name__: gb.db.query(table).count() for table in TABLES}
 
 
@@ -84,11 +85,18 @@ def formgrader_view(url, root):
     return submissions, (assignment["max_score"], assignment["average_score"])
 
 
+INSTRUCTOR_COURSE = "cs101"
+
+
 def course_root(tmp_path):
-    """A course folder holding the toy assignment's source (formgrader lists assignments from it)."""
+    """A course folder holding the toy assignment's source (formgrader lists assignments from it) and
+    an instructor's nbgrader_config.py with a course id of its own."""
     root = tmp_path / "course"
     root.mkdir()
     (root / "solutions").symlink_to(FIXTURES / "solutions")
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.source_directory = 'solutions'\n"
+        f"c.CourseDirectory.course_id = {INSTRUCTOR_COURSE!r}\n", encoding="utf-8")
     return root
 
 
@@ -236,7 +244,17 @@ def test_cli_gradebook_writes_the_course_gradebook(graded):
     assert code == 1                               # cy's notebook could not be graded
     url = default_url(root)
     assert f"gradebook {url}: toy recorded for 3 student(s), 2 with scores, 1 marked" in output
-    assert scores_in(url) == CLI_EXPECTED
+    assert scores_in(url, course_id=INSTRUCTOR_COURSE) == CLI_EXPECTED
+    with Gradebook(url, INSTRUCTOR_COURSE) as gb:
+        from nbgrader.api import Course
+        courses = {c.id for c in gb.db.query(Course)}
+        # the course id comes from the config; nbgrader's own preprocessors add "default_course" too
+        assert INSTRUCTOR_COURSE in courses and COURSE_ID not in courses, courses
+        (bob,) = gb.find_submission("toy", "bob").notebooks
+        assert {c.name: c.auto_comment for c in bob.comments} == {"add": None, "mean": None}
+    for student in ("ann", "bob", "cy"):
+        for kind in ("submitted", "autograded"):
+            assert (root / kind / student / "toy" / "toy.ipynb").is_file(), (kind, student)
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         totals = {row["student"]: row["total"] for row in csv.DictReader(f)}
     assert totals == {"ann": "5", "bob": "2", "cy": ""}
@@ -245,11 +263,84 @@ def test_cli_gradebook_writes_the_course_gradebook(graded):
 def test_cli_gradebook_again_changes_nothing(graded):
     root, subs, out, _, _ = graded
     url = default_url(root)
-    counts = row_counts(url)
+    counts = row_counts(url, INSTRUCTOR_COURSE)
     code, output = run(["--root", str(root), "grade", str(subs), "--out", str(out), "--assignment", "toy",
                         "--no-progress", "--gradebook"])
     assert code == 1 and "toy recorded for 3 student(s)" in output
-    assert row_counts(url) == counts and scores_in(url) == CLI_EXPECTED
+    assert row_counts(url, INSTRUCTOR_COURSE) == counts and scores_in(url, course_id=INSTRUCTOR_COURSE) == CLI_EXPECTED
+
+
+def test_a_blank_answer_gets_nbgraders_no_response_comment(tmp_path):
+    root = course_root(tmp_path)
+    write(released(TOY), tmp_path / "subs", "blank", "toy.ipynb")
+    code, _ = run(["--root", str(root), "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
+                   "--assignment", "toy", "--no-progress", "--gradebook"])
+    assert code == 0
+    with Gradebook(default_url(root), INSTRUCTOR_COURSE) as gb:
+        (nb,) = gb.find_submission("toy", "blank").notebooks
+        assert {c.name: c.auto_comment for c in nb.comments} == {"add": "No response.", "mean": "No response."}
+
+
+def test_formgrader_shows_every_view_and_generate_feedback_works(graded, tmp_path):
+    """formgrader itself, started on the course folder, answers every page the instructor opens."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    root, *_ = graded
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("jupyter")), "server", f"--port={port}", "--ip=127.0.0.1",
+         "--no-browser", "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
+         f"--ServerApp.root_dir={root}", "--ServerApp.jpserver_extensions="
+         "{'nbgrader.server_extensions.formgrader': True}"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+             "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")})
+    base = f"http://127.0.0.1:{port}/formgrader"
+
+    def get(path):
+        with urllib.request.urlopen(base + path, timeout=30) as response:
+            return response.status, response.read().decode()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get("/api/status")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "formgrader did not start"
+                time.sleep(0.3)
+        (assignment,) = json.loads(get("/api/assignments")[1])
+        assert assignment["name"] == "toy" and assignment["num_submissions"] == 3
+        submissions = json.loads(get("/api/submissions/toy")[1])
+        assert {s["student"]: s["score"] for s in submissions} == {"ann": 5.0, "bob": 2.0, "cy": 0.0}
+        students = {s["id"]: s["score"] for s in json.loads(get("/api/students")[1])}
+        assert students == {"ann": 5.0, "bob": 2.0, "cy": 0.0}
+        notebooks = json.loads(get("/api/submitted_notebooks/toy/toy")[1])   # the gradebook view
+        assert {n["student"] for n in notebooks} == {"ann", "bob", "cy"}
+        for page in ("/manage_assignments", "/manage_submissions/toy", "/gradebook", "/gradebook/toy",
+                     "/gradebook/toy/toy", "/manage_students", "/manage_students/bob"):
+            assert get(page)[0] == 200, page
+        for n in notebooks:                                     # the manual-grading page of each
+            status, body = get(f"/submissions/{n['id']}")
+            assert status == 200 and "toy" in body, n["student"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    assert api.generate_feedback("toy", "bob")["success"], "nbgrader generate_feedback failed"
+    assert (root / "feedback" / "bob" / "toy" / "toy.html").is_file()
 
 
 def test_cli_unreachable_database_keeps_the_grades(graded, tmp_path):
