@@ -303,30 +303,37 @@ class Batch:
 
     # -- the batch ---------------------------------------------------------------------------
     def run(self):
-        """Grade every submission; return the list of Results (previous ones included)."""
+        """Grade every submission; return the list of Results (previous ones included).
+
+        The pipeline: find the submissions, take the results already saved, then (only if some are
+        left) make the template course and the cgroups, and grade the rest.
+        """
         subs = discover(self.submissions, self.assignment.notebook)
         self.out.mkdir(parents=True, exist_ok=True)
+        self.tasks = tasks_of(nbformat.read(self.assignment.source, as_version=4))
+        if not self.tasks:
+            raise GradingError(f"{self.assignment.source} has no graded test cells")
+        self.max_scores = dict(self.tasks)
+        self.max_total = sum(self.max_scores.values())
+        todo = []
+        for sub in subs:
+            previous = self._load_previous(sub.student)
+            if previous is not None:
+                self.results[sub.student] = previous
+            else:
+                todo.append(sub)
+        if self.results:
+            write_csv(self.out / "grades.csv", self.tasks, self.results.values())
+        if todo:
+            self._grade_in_scratch(todo)
+        return [self.results[s.student] for s in subs if s.student in self.results]
+
+    def _grade_in_scratch(self, todo):
         self.work = Path(tempfile.mkdtemp(prefix="nnfs-grade-"))
         try:
             self.template = self.work / "template"
-            release_path = make_course(self.assignment, self.template)
+            self.release = nbformat.read(make_course(self.assignment, self.template), as_version=4)
             _preload()
-            self.release = nbformat.read(release_path, as_version=4)
-            source = nbformat.read(self.assignment.source, as_version=4)
-            self.tasks = tasks_of(source)
-            self.max_scores = dict(self.tasks)
-            self.max_total = sum(self.max_scores.values())
-            if not self.tasks:
-                raise GradingError(f"{self.assignment.source} has no graded test cells")
-            todo = []
-            for sub in subs:
-                previous = self._load_previous(sub.student)
-                if previous is not None:
-                    self.results[sub.student] = previous
-                else:
-                    todo.append(sub)
-            if self.results:
-                write_csv(self.out / "grades.csv", self.tasks, self.results.values())
             self.shared = sandbox.shared_paths()
             self.cgroups = sandbox.Cgroups.for_batch() if self.sandboxed else sandbox.Cgroups([])
             if self.sandboxed and self.cgroups.reason:
@@ -337,7 +344,6 @@ class Batch:
                 self.cgroups.close()
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
-        return [self.results[s.student] for s in subs if s.student in self.results]
 
     def _grade_all(self, subs):
         bar = tqdm(total=len(subs), desc=f"grading {self.assignment.name}", unit="student",

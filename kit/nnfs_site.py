@@ -13,7 +13,7 @@
   makes the notebook and kit links download (also from disk, ``file://``, where Chromium shows
   a notebook's JSON instead): for that, each notebook the site serves gets a twin
   ``NAME.ipynb.js`` that hands its text to the page, which saves it as a file.
-- ``nnfs.css``: nothing wider than a phone's screen (long code words wrap, wide tables and
+- ``nnfs-phone.css``: nothing wider than a phone's screen (long code words wrap, wide tables and
   equations scroll inside themselves).
 """
 
@@ -100,7 +100,7 @@ def setup(app):
     app.connect("builder-inited", make_kit)
     app.connect("html-page-context", adjust_header_buttons, priority=502)   # after the theme's 501
     app.connect("build-finished", add_notebook_twins)
-    app.add_css_file("nnfs.css")
+    app.add_css_file("nnfs-phone.css")
     app.add_js_file("nnfs.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 

@@ -506,7 +506,8 @@ def site_with_repository(tmp_path_factory):
     work = tmp_path_factory.mktemp("repository")
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["repository"] = {"url": SAMPLE_REPOSITORY, "branch": "main"}
-    config["sphinx"]["local_extensions"] = {"nnfs_site": str(ROOT / "kit")}
+    config["sphinx"]["local_extensions"] = {name: str(ROOT / folder)
+                                            for name, folder in config["sphinx"]["local_extensions"].items()}
     (work / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     toc = {"format": "jb-book", "root": "book/intro", "parts": [{"caption": "Chapters", "chapters": [
         {"file": "book/01-neurons/index", "sections": [{"file": "book/01-neurons/neuron-model"},

@@ -1,6 +1,5 @@
 """The fit loop, evaluate and accuracy; and the capstone model trains to the stated accuracy."""
 
-import time
 
 import numpy as np
 import pytest
@@ -93,21 +92,20 @@ def test_fit_rejects_mismatched_data():
         fit(model, MSELoss(), SGD(model.parameters(), lr=0.1), np.zeros((5, 2)), np.zeros(4), progress=False)
 
 
-def test_capstone_digits_mlp_reaches_97_percent_quickly():
+def test_capstone_digits_mlp_reaches_97_percent():
     """The chapter 7 capstone: 64-128-10, ReLU, dropout 0.2, Adam, on scikit-learn's digits.
 
     Same settings and seeds as the notebook (chosen on validation data; seeds 0-4 fixed in
     advance). The 97% claim is about the mean over those seeds, not about one chosen seed.
+    How fast it trains is measured by bench/train_speed.py against its peers, not here: a
+    wall-clock limit inside a test fails on a busy machine, not on slow code.
     """
     X_train, X_test, y_train, y_test = load_digits()
-    accuracies, seconds = [], []
+    accuracies = []
     for seed in range(5):
         model = Sequential(Linear(64, 128, rng=seed), ReLU(), Dropout(0.2, rng=seed + 100),
                            Linear(128, 10, rng=seed + 200))
-        start = time.perf_counter()
         fit(model, CrossEntropyLoss(), Adam(model.parameters(), lr=2e-3), X_train, y_train,
             epochs=20, batch_size=64, rng=seed, progress=False)
-        seconds.append(time.perf_counter() - start)
         accuracies.append(evaluate(model, CrossEntropyLoss(), X_test, y_test)[1])
     assert np.mean(accuracies) >= 0.97, f"mean test accuracy {np.mean(accuracies):.2%} over seeds 0-4"
-    assert max(seconds) < 5, f"one training run took {max(seconds):.1f} s; the course promises seconds"
