@@ -43,14 +43,21 @@ def test_linear_float32_end_to_end():
     assert grad.dtype == np.float32 and layer.weight.grad.dtype == np.float32
 
 
-def test_linear_without_input_grad_gives_the_same_parameter_gradients(rng):
-    x, g = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
-    full, first = Linear(3, 2, rng=7), Linear(3, 2, rng=7, input_grad=False)
-    full(x), first(x)
-    assert full.backward(g) is not None and first.backward(g) is None
-    assert np.array_equal(full.weight.grad, first.weight.grad)
-    assert np.array_equal(full.bias.grad, first.bias.grad)
-    assert "input_grad=False" in repr(first)
+def test_linear_sizes_must_be_whole_numbers():
+    with pytest.raises(TypeError, match=r"whole number for in_features, got 2.5"):
+        Linear(2.5, 3)
+    with pytest.raises(TypeError, match="out_features"):
+        Linear(2, 3.0)
+    with pytest.raises(TypeError, match="in_features"):
+        Linear(True, 3)
+    with pytest.raises(ValueError, match="positive in_features"):
+        Linear(0, 3)
+    assert Linear(np.int64(2), 3).weight.shape == (3, 2)
+
+
+def test_linear_has_no_benchmark_options():
+    import inspect
+    assert list(inspect.signature(Linear).parameters) == ["in_features", "out_features", "bias", "rng", "dtype"]
 
 
 def test_linear_shape_errors_name_the_expected_shape():
@@ -62,7 +69,7 @@ def test_linear_shape_errors_name_the_expected_shape():
     layer(np.ones((5, 3)))
     with pytest.raises(ValueError, match=r"grad_output of shape \(5, 2\), got \(5, 3\)"):
         layer.backward(np.ones((5, 3)))
-    with pytest.raises(ValueError, match="positive sizes"):
+    with pytest.raises(ValueError, match="positive in_features"):
         Linear(0, 2)
 
 
