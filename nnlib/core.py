@@ -159,11 +159,18 @@ class Layer:
             Keys such as ``"0.weight"``, ``"0.bias"``, ``"1.running_mean"``, in model order.
         """
         state = collections.OrderedDict()
-        for name, p in self._named_state("", want=Parameter):
-            state[name] = p.data
-        for name, buf in self._named_state("", want=np.ndarray):
-            state[name] = buf
+        self._collect_state("", state)
         return state
+
+    def _collect_state(self, prefix, state):
+        """Add this layer's parameters, then its buffers, then each sub-layer's (PyTorch's order)."""
+        for name, value in vars(self).items():
+            if isinstance(value, Parameter):
+                state[prefix + name] = value.data
+        for name in self.buffers:
+            state[prefix + name] = getattr(self, name)
+        for name, child in self.named_children():
+            child._collect_state(f"{prefix}{name}.", state)
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy the arrays of ``state_dict`` into this layer's parameters and buffers, in place.

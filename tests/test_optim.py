@@ -99,7 +99,7 @@ def test_float32_parameters_stay_float32(opt_cls, rng):
         p.grad[...] = rng.normal(size=(4, 3))
         opt.step()
     assert p.data.dtype == np.float32 and all(
-        a.dtype == np.float32 for s in opt.state for a in s.values() if isinstance(a, np.ndarray))
+        a.dtype == np.float32 for s in opt.state.values() for a in s.values() if isinstance(a, np.ndarray))
 
 
 def test_momentum_state_does_not_alias_the_gradient():
@@ -130,7 +130,7 @@ def test_parameter_groups_decay_weights_only_like_two_optimizers(rng):
             opt.step()
     np.testing.assert_array_equal(w1.data, w2.data)
     np.testing.assert_array_equal(b1.data, b2.data)
-    assert grouped.settings == [(0.01, 0.1), (0.01, 0.0)]
+    assert [(g["lr"], g["weight_decay"]) for g in grouped.param_groups] == [(0.01, 0.1), (0.01, 0.0)]
 
 
 def test_parameter_groups_with_their_own_learning_rate():
@@ -146,7 +146,8 @@ def test_parameter_groups_with_their_own_learning_rate():
 @pytest.mark.parametrize("groups, error, match", [
     ([{"params": []}], ValueError, "empty parameter list"),
     ([{"weights": [Parameter(np.zeros(1))]}], ValueError, "'params'"),
-    ([{"params": [Parameter(np.zeros(1))], "betas": (0.9, 0.9)}], ValueError, "'lr' and 'weight_decay'"),
+    ([{"params": [Parameter(np.zeros(1))], "nesterov": True}], ValueError, "optionally 'lr', 'betas'"),
+    ([{"params": [Parameter(np.zeros(1))], "betas": (0.9, 1.0)}], ValueError, "betas"),
     ([{"params": [Parameter(np.zeros(1))], "lr": -1.0}], ValueError, "learning rate must be positive"),
     ([{"params": [Parameter(np.zeros(1))], "weight_decay": -1.0}], ValueError, "weight_decay"),
     ([{"params": [np.zeros(1)]}], TypeError, "expected nnlib Parameters")])
