@@ -245,6 +245,13 @@ def _saved_by_forward(layer):
     return saved
 
 
+def _all_layers(layer):
+    """``layer`` and every layer below it, with repeats."""
+    yield layer
+    for child in layer.children():
+        yield from _all_layers(child)
+
+
 class Sequential(Layer):
     """Layers applied one after another.
 
@@ -281,18 +288,28 @@ class Sequential(Layer):
         """``("0", first layer), ("1", second layer), …`` as in PyTorch's state-dict keys."""
         return ((str(i), layer) for i, layer in enumerate(self.layers))
 
+    def _reused(self):
+        """For each position, whether its layer (or a layer inside it) occurs more than once in
+        this model, so that what its forward stores must be kept per call."""
+        key = tuple(map(id, self.layers))
+        if getattr(self, "_reused_for", (None,))[0] != key:
+            ids = [[id(layer) for layer in _all_layers(top)] for top in self.layers]
+            counts = collections.Counter(i for sub in ids for i in sub)
+            self._reused_for = (key, [any(counts[i] > 1 for i in sub) for sub in ids])
+        return self._reused_for[1]
+
     def forward(self, x):
         per_call = []
-        for layer in self.layers:
+        for layer, reused in zip(self.layers, self._reused()):
             x = layer.forward(x)
-            per_call.append(_saved_by_forward(layer))
+            per_call.append(_saved_by_forward(layer) if reused else ())
         self._per_call = per_call
         return x
 
     def backward(self, grad_output):
         per_call = self._saved("_per_call")
         for layer, saved in zip(reversed(self.layers), reversed(per_call)):
-            for owner, attributes in saved:           # what this call of the layer stored
+            for owner, attributes in saved:           # what this call of a reused layer stored
                 vars(owner).update(attributes)
             grad_output = layer.backward(grad_output)
         return grad_output

@@ -17,6 +17,8 @@ multi-class classification    C logits per example             CrossEntropyLoss
 ============================  ===============================  ===========================
 """
 
+import math
+
 import numpy as np
 
 from nnlib import functional as F
@@ -105,7 +107,7 @@ class Loss:
                                  f"must be None or a scalar, got shape {np.shape(grad_output)}")
             weights = 1.0 if grad_output is None else float(grad_output)   # a Python float keeps float32
             if self.reduction == "mean":
-                weights /= int(np.prod(self._terms_shape))
+                weights /= math.prod(self._terms_shape)
         return self._grad(self._pred, self._target) * weights
 
     def _check_not_overwritten(self):
@@ -289,22 +291,20 @@ class CrossEntropyLoss(Loss):
                              f"{pred.shape[1]} classes, got values from {target.min()} to {target.max()}")
         return pred, target
 
-    def _target_distribution(self, z, k):
-        """q = (1 − ε)·onehot(k) + ε/C, shape (N, C)."""
-        n, c = z.shape
-        q = np.full((n, c), self.label_smoothing / c, dtype=z.dtype)
-        q[np.arange(n), k] += 1.0 - self.label_smoothing
-        return q
-
     def _losses(self, z, k):
         log_p = F.log_softmax(z, axis=1)
-        if self.label_smoothing == 0:
-            return -log_p[np.arange(len(k)), k]
-        return -(self._target_distribution(z, k) * log_p).sum(axis=1)
+        nll = -log_p[np.arange(len(k)), k]                   # −log p_k
+        eps = self.label_smoothing
+        if not eps:
+            return nll
+        return (1 - eps) * nll - eps * log_p.mean(axis=1)    # −Σ_c q_c log p_c
 
     def _grad(self, z, k):
-        p = F.softmax(z, axis=1)
-        return p - self._target_distribution(z, k)
+        grad = F.softmax(z, axis=1)                          # p
+        grad[np.arange(len(k)), k] -= 1 - self.label_smoothing
+        if self.label_smoothing:
+            grad -= self.label_smoothing / z.shape[1]        # p − q, q = (1 − ε)·onehot(k) + ε/C
+        return grad
 
     def extra_repr(self):
         return f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""
