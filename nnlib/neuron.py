@@ -10,7 +10,7 @@ logistic regression, and its decision boundary is the hyperplane w · x + b = 0.
 import numpy as np
 
 from nnlib._checks import as_float_array, as_rng, check_shape
-from nnlib.activations import ACTIVATIONS
+from nnlib import activations
 from nnlib.core import Layer, Parameter
 
 # The neuron pairs f with f′ the one way nnlib does: through an activation class
@@ -53,7 +53,7 @@ class Neuron(Layer):
         self.bias = Parameter(np.asarray(bias, dtype=self.weight.data.dtype))
         check_shape(self.bias.data, (), "bias", "Neuron")
         self.activation = activation
-        self.f = ACTIVATIONS[activation]()     # f.function(z) = f(z), f.derivative(z) = f′(z)
+        self.f = activations.ACTIVATIONS[activation]()     # f.function(z) = f(z), f.derivative(z) = f′(z)
         self._x = self._z = None
 
     @classmethod
