@@ -151,7 +151,7 @@ class Step(Elementwise):
         return F.step(x)
 
     def derivative(self, x):
-        raise RuntimeError("Step has no useful gradient (zero gradient wherever it is defined, undefined at 0), so "
+        raise RuntimeError("Step has no useful gradient (0 almost everywhere, undefined at 0), so "
                            "backpropagation cannot pass through it; use Sigmoid, or train step units "
                            "with the perceptron rule")
 
