@@ -9,10 +9,15 @@ Backward never changes weights; an optimizer (or your own update loop) does. Gra
 *accumulate* (``+=``), so call :meth:`Layer.zero_grad` before each new backward pass.
 
 What forward keeps for backward is stored on the layer under names that start with an
-underscore (``self._x = x``). :class:`Sequential` relies on that convention: it saves those
-attributes after each layer's forward and puts them back before that layer's backward, so one
-layer object may appear several times in a model (``act = ReLU()`` used after every
-``Linear``), as in PyTorch.
+underscore (``self._x = x``). :class:`Sequential` relies on that convention: for a layer that
+occurs more than once in a model (``act = ReLU()`` used after every ``Linear``, as is common in
+PyTorch code), it saves those attributes after each call's forward and puts them back before
+that call's backward.
+
+Calling a model as ``model(x)`` numbers the call. A loss remembers which call produced its
+predictions, and ``loss_fn.backward()`` raises a clear error if the model has been called
+again since (for example on validation data), because that call replaced what the model's
+backward needs.
 
 State like PyTorch: :meth:`Layer.state_dict` returns every parameter and buffer (for example
 ``BatchNorm1d``'s running statistics) by name, ``"0.weight"``, ``"2.running_mean"``, …, and
@@ -260,8 +265,9 @@ class Sequential(Layer):
     ``len(model)`` the number of layers, and ``for layer in model`` visits them in order.
 
     The same layer object may appear more than once (an activation reused after every
-    ``Linear``, or a shared block): after each layer's forward, Sequential keeps what that call
-    stored (the layer's ``_name`` attributes) and puts it back before the matching backward.
+    ``Linear``, or a shared block): after each forward of such a layer, Sequential keeps what
+    that call stored (the layer's ``_name`` attributes) and puts it back before the matching
+    backward, so every use gets the gradient of its own input.
 
     Shapes
     ------

@@ -200,6 +200,10 @@ class SGD(Optimizer):
     nesterov : bool
         Nesterov momentum: step along g + μb, a look-ahead (needs μ > 0 and d = 0).
 
+    Shapes
+    ------
+    Any: θ, g and every state array have the parameter's shape; the update is elementwise.
+
     State per parameter: ``momentum_buffer`` (b), when μ > 0.
     """
 
@@ -251,6 +255,10 @@ class RMSprop(Optimizer):
     eps : float
         ε ≥ 0.
     weight_decay : float
+
+    Shapes
+    ------
+    Any: θ, g and every state array have the parameter's shape; the update is elementwise.
 
     State per parameter: ``step`` (t) and ``square_avg`` (s).
     """
@@ -304,6 +312,10 @@ class Adam(Optimizer):
         ε ≥ 0.
     weight_decay : float
         λ ≥ 0, added to the gradient (PyTorch's ``Adam``, not the decoupled ``AdamW``).
+
+    Shapes
+    ------
+    Any: θ, g and every state array have the parameter's shape; the update is elementwise.
 
     State per parameter: ``step`` (t), ``exp_avg`` (m), ``exp_avg_sq`` (v).
     """
@@ -366,6 +378,10 @@ class AdamW(Adam):
     eps : float
     weight_decay : float
         λ ≥ 0, default 0.01 as in PyTorch.
+
+    Shapes
+    ------
+    Any: θ, g and every state array have the parameter's shape; the update is elementwise.
 
     State per parameter: ``step`` (t), ``exp_avg`` (m), ``exp_avg_sq`` (v).
     """
