@@ -11,12 +11,9 @@ With g the gradient of a parameter θ and t = 1, 2, … the step number:
   θ ← θ − lr·m̂ / (√v̂ + ε)
 - ``AdamW``: Adam, but weight decay shrinks θ directly: θ ← θ − lr·λθ before the Adam step
 
-Weight decay, one convention for all of nnlib (as in PyTorch): ``weight_decay=λ`` in ``SGD``,
-``RMSprop`` and ``Adam`` adds λθ to the gradient, g ← g + λθ, which is the gradient of the
-penalty (λ/2)‖θ‖². In ``AdamW`` the same λθ is subtracted from θ (times lr) outside the Adam
-scaling ("decoupled"). The penalty helpers of :mod:`nnlib.regularization` take a *different
-name*, ``lam``, for the penalty λ‖W‖² written out in full (gradient 2λW): ``weight_decay=wd``
-equals ``l2_penalty(..., lam=wd / 2)``.
+Weight decay: ``weight_decay=λ`` adds λθ to the gradient, g ← g + λθ (PyTorch's convention);
+``AdamW`` subtracts lr·λθ from θ directly instead. How this λ relates to the ``lam`` of the
+penalty helpers is stated once, in :mod:`nnlib.regularization`.
 
 A training step is always::
 
