@@ -26,7 +26,7 @@ State like PyTorch: ``optimizer.param_groups`` is a list of dicts, one per param
 each with its ``"params"`` and hyperparameters (``"lr"``, ``"weight_decay"``, …) that can be
 read and changed between steps, e.g. by a scheduler from :mod:`nnlib.optim.lr_scheduler`;
 ``optimizer.state[p]`` holds each parameter's buffers (``momentum_buffer``, ``exp_avg``,
-``exp_avg_sq``, ``step``; each step stores new arrays there); ``state_dict()`` /
+``exp_avg_sq``, ``step``; updated in place, as in PyTorch); ``state_dict()`` /
 ``load_state_dict()`` save and restore both.
 ``params`` may be ``model.parameters()`` or a list of parameter-group dicts with their own
 settings; for example, weight decay on the weights but not on the biases::
@@ -35,6 +35,7 @@ settings; for example, weight decay on the weights but not on the biases::
 """
 
 import copy
+import math
 
 import numpy as np
 
@@ -225,10 +226,12 @@ class SGD(Optimizer):
                 if mu != 0:
                     state = self.state.setdefault(p, {})
                     if "momentum_buffer" not in state:
-                        b = g.copy()                           # b ← g at the first step
+                        state["momentum_buffer"] = g.copy()    # b ← g at the first step
                     else:
-                        b = mu * state["momentum_buffer"] + (1 - d) * g   # b ← μb + (1 − d)g
-                    state["momentum_buffer"] = b
+                        b = state["momentum_buffer"]
+                        b *= mu
+                        b += (1 - d) * g                       # b ← μb + (1 − d)g
+                    b = state["momentum_buffer"]
                     g = g + mu * b if group["nesterov"] else b  # g ← g + μb (Nesterov), else g ← b
                 p.data -= lr * g                               # θ ← θ − lr·g
 
@@ -279,8 +282,9 @@ class RMSprop(Optimizer):
                 if not state:
                     state["step"], state["square_avg"] = 0, np.zeros_like(p.data)
                 state["step"] += 1
-                s = alpha * state["square_avg"] + (1 - alpha) * g * g   # s ← αs + (1 − α)g²
-                state["square_avg"] = s
+                s = state["square_avg"]
+                s *= alpha
+                s += (1 - alpha) * g * g                       # s ← αs + (1 − α)g²
                 p.data -= lr * g / (np.sqrt(s) + eps)          # θ ← θ − lr·g / (√s + ε)
 
 
@@ -342,11 +346,12 @@ class Adam(Optimizer):
             state["step"], state["exp_avg"], state["exp_avg_sq"] = 0, np.zeros_like(p.data), np.zeros_like(p.data)
         state["step"] += 1
         t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
-        m = beta1 * m + (1 - beta1) * g                        # m ← β₁m + (1 − β₁)g
-        v = beta2 * v + (1 - beta2) * g * g                    # v ← β₂v + (1 − β₂)g²
-        state["exp_avg"], state["exp_avg_sq"] = m, v
+        m *= beta1
+        m += (1 - beta1) * g                                   # m ← β₁m + (1 − β₁)g
+        v *= beta2
+        v += (1 - beta2) * g * g                               # v ← β₂v + (1 − β₂)g²
         step_size = lr / (1 - beta1 ** t)                      # lr·m̂ = lr·m / (1 − β₁ᵗ)
-        denom = np.sqrt(v / (1 - beta2 ** t)) + eps            # √v̂ + ε, with v̂ = v / (1 − β₂ᵗ)
+        denom = np.sqrt(v) / math.sqrt(1 - beta2 ** t) + eps   # √v̂ + ε, with v̂ = v / (1 − β₂ᵗ)
         p.data -= step_size * m / denom                        # θ ← θ − lr·m̂ / (√v̂ + ε)
 
 
