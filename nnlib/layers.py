@@ -250,7 +250,7 @@ class LayerNorm(Layer):
 
     Shapes
     ------
-    - forward: x (N, …, *normalized_shape) -> y of the same shape (N may be 1).
+    - forward: x of shape (N, …) + normalized_shape -> y of the same shape (N may be 1).
     - backward: grad_output of the same shape -> grad_input of the same shape.
     """
 

@@ -1,7 +1,7 @@
 """Optimizers: they read each ``Parameter.grad`` and update ``Parameter.data`` in place.
 
 The update rules, defaults and state names are PyTorch's (``torch.optim``), so results and
-habits carry over. Each optimizer's :meth:`step` is its docstring's update rule, line by line.
+habits carry over. Each optimizer's ``step()`` is its docstring's update rule, line by line.
 With g the gradient of a parameter θ and t = 1, 2, … the step number:
 
 - ``SGD``: with momentum μ, b ← μb + g (b = g at the first step), θ ← θ − lr·b
