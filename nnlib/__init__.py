@@ -7,14 +7,15 @@ conventions follow PyTorch, so the next step after this course feels familiar.
 
 Modules
 -------
-core        Parameter, Layer, Sequential
+core        Parameter, Layer, Sequential (state_dict / load_state_dict)
 functional  the math as pure functions (sigmoid, tanh, relu, ... and their derivatives)
 neuron      a single artificial neuron (chapter 1)
-layers      Linear, Dropout, BatchNorm1d
-activations activation layers (Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Step, Softmax)
+layers      Linear, Dropout, BatchNorm1d, LayerNorm
+activations activation layers (Sigmoid, Tanh, ReLU, LeakyReLU, ELU, GELU, Identity, Step, Softmax)
 losses      loss objects (MSELoss, L1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss)
 init        weight initializers (Xavier/Glorot, He/Kaiming, ...)
-optim       optimizers (SGD with momentum, RMSprop, Adam)
+optim       optimizers (SGD with momentum or Nesterov, RMSprop, Adam, AdamW), param_groups, state_dict
+optim.lr_scheduler  learning-rate schedules (StepLR, ExponentialLR, CosineAnnealingLR, LinearLR, LambdaLR)
 regularization  L1/L2 penalties, early stopping, parameter averaging
 training    a fit loop, evaluate and accuracy
 gradcheck   central-difference gradient checking
@@ -25,4 +26,4 @@ plotting    figures used throughout the course
 from nnlib.core import Layer, Parameter, Sequential
 
 __all__ = ["Layer", "Parameter", "Sequential"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

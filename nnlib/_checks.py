@@ -44,3 +44,15 @@ def as_rng(rng):
     if rng is None or isinstance(rng, (int, np.integer)):
         return np.random.default_rng(rng)
     raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+
+
+def as_size(value, name, who):
+    """Return ``value`` as a positive int, or raise a ``TypeError``/``ValueError`` that names it.
+
+    Only integers count: ``Linear(2.5, 3)`` is an error, not ``Linear(2, 3)`` (as in PyTorch).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{who} needs a whole number for {name}, got {value!r} ({type(value).__name__})")
+    if value < 1:
+        raise ValueError(f"{who} needs a positive {name}, got {value}")
+    return int(value)

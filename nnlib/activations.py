@@ -3,7 +3,16 @@
 Each one applies a function from :mod:`nnlib.functional` elementwise. Backward multiplies the
 incoming gradient by the derivative at the stored input (the chain rule):
 dL/dx = dL/dy ⊙ f′(x). Shapes: any; outputs and gradients have the shape of the input.
+
+These classes are the one place where an activation is paired with its derivative: each has
+``function(x)`` = f(x) and ``derivative(x)`` = f′(x). :class:`nnlib.neuron.Neuron` uses them
+too, by name (:data:`ACTIVATIONS`).
+
+An activation object keeps nothing between calls except the input of its last forward, so
+one object may be used several times in a ``Sequential`` (``act = ReLU()`` after every layer).
 """
+
+import numpy as np
 
 from nnlib import functional as F
 from nnlib._checks import as_float_array, check_shape
@@ -102,17 +111,52 @@ class ELU(Elementwise):
         return f"alpha={self.alpha}"
 
 
-class Step(Layer):
+class GELU(Elementwise):
+    """GELU(x) = x·Φ(x), Φ the standard normal CDF; backward uses Φ(x) + x·φ(x).
+
+    ``approximate="tanh"`` uses PyTorch's tanh approximation of Φ (see :func:`nnlib.functional.gelu`).
+    """
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def function(self, x):
+        return F.gelu(x, self.approximate)
+
+    def derivative(self, x):
+        return F.gelu_grad(x, self.approximate)
+
+    def extra_repr(self):
+        return "" if self.approximate == "none" else f"approximate={self.approximate!r}"
+
+
+class Identity(Elementwise):
+    """f(x) = x; backward passes the gradient through unchanged (f′ = 1)."""
+
+    def function(self, x):
+        return x
+
+    def derivative(self, x):
+        return np.ones_like(x)
+
+
+class Step(Elementwise):
     """Heaviside step, 1 where x ≥ 0 else 0. Forward only: its gradient is zero wherever it is
     defined, so backpropagation cannot train through it (chapter 2 uses the perceptron rule)."""
 
-    def forward(self, x):
+    def function(self, x):
         return F.step(x)
 
-    def backward(self, grad_output):
+    def derivative(self, x):
         raise RuntimeError("Step has no useful gradient (0 almost everywhere, undefined at 0), so "
                            "backpropagation cannot pass through it; use Sigmoid, or train step units "
                            "with the perceptron rule")
+
+    def backward(self, grad_output):
+        return self.derivative(self._x)      # raises, with or without a forward first
 
 
 class Softmax(Layer):
@@ -139,3 +183,8 @@ class Softmax(Layer):
 
     def extra_repr(self):
         return f"axis={self.axis}"
+
+
+#: Activation classes by name, as ``Neuron(activation=...)`` takes them.
+ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU, "elu": ELU,
+               "gelu": GELU, "step": Step, "identity": Identity}

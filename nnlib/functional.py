@@ -9,6 +9,7 @@ Derivatives take the same input ``x`` as the function itself, so ``sigmoid_grad(
 """
 
 import numpy as np
+from scipy.special import erf
 
 from nnlib._checks import as_float_array
 
@@ -102,6 +103,42 @@ def elu_grad(x, alpha=1.0):
     """Derivative of ELU: 1 for x > 0, αeˣ otherwise. Shape: same as ``x``."""
     x = as_float_array(x)
     return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+def gelu(x, approximate="none"):
+    """Gaussian error linear unit: GELU(x) = x·Φ(x), with Φ the standard normal CDF.
+
+    Φ(x) = ½(1 + erf(x/√2)). With ``approximate="tanh"`` (as in PyTorch and GPT-2),
+    Φ(x) ≈ ½(1 + tanh(√(2/π)(x + 0.044715x³))). Smooth, ≈ x for large x, ≈ 0 for very
+    negative x, with a small dip (minimum ≈ −0.17 near x ≈ −0.75). Shape: same as ``x``.
+    """
+    x = as_float_array(x)
+    return (x * _gelu_cdf(x, approximate)).astype(x.dtype, copy=False)
+
+
+def gelu_grad(x, approximate="none"):
+    """Derivative of GELU: Φ(x) + x·φ(x), with φ(x) = exp(−x²/2)/√(2π) the normal density.
+
+    With ``approximate="tanh"``: with u = √(2/π)(x + 0.044715x³) and t = tanh(u),
+    d/dx [½x(1 + t)] = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²). Shape: same as ``x``.
+    """
+    x = as_float_array(x)
+    if approximate == "tanh":
+        c = np.sqrt(2.0 / np.pi)
+        t = np.tanh(c * (x + 0.044715 * x**3))
+        grad = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * c * (1.0 + 3 * 0.044715 * x**2)
+    else:
+        pdf = np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)
+        grad = _gelu_cdf(x, approximate) + x * pdf
+    return grad.astype(x.dtype, copy=False)
+
+
+def _gelu_cdf(x, approximate):
+    if approximate == "tanh":
+        return 0.5 * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
+    if approximate != "none":
+        raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    return 0.5 * (1.0 + erf(x / np.sqrt(2.0)))
 
 
 def log_softmax(x, axis=-1):

@@ -84,6 +84,13 @@ def check_layer(layer, x, rng=None, h=1e-5):
     layer.zero_grad()
     layer.forward(x)
     grad_x = layer.backward(g)
+    if grad_x is None:
+        raise TypeError(f"check_layer: {type(layer).__name__}.backward returned None instead of dL/dx "
+                        f"(an array of shape {x.shape}); backward must return the input gradient")
+    grad_x = np.asarray(grad_x)
+    if grad_x.shape != x.shape:
+        raise ValueError(f"check_layer: {type(layer).__name__}.backward returned dL/dx of shape "
+                         f"{grad_x.shape}, but the input has shape {x.shape}")
     errors = {"input": relative_error(grad_x, numerical_gradient(loss, x, h))}
     for i, p in enumerate(layer.parameters()):
         errors[f"param{i}"] = relative_error(p.grad, numerical_gradient(loss, p.data, h))

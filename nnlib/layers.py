@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nnlib._checks import as_float_array, as_rng, check_shape
+from nnlib._checks import as_float_array, as_rng, as_size, check_shape
 from nnlib.core import Layer, Parameter
 
 
@@ -23,11 +23,6 @@ class Linear(Layer):
         Source of the initial weights (a seed makes them reproducible).
     dtype : str or numpy dtype
         ``"float64"`` (default; needed for gradient checks) or ``"float32"`` (faster).
-    input_grad : bool
-        Whether backward computes dL/dx (default True). Set it to False on a network's first
-        layer, whose input is data that nobody differentiates: backward then skips that matrix
-        product (a third of the layer's backward work) and returns None, as PyTorch skips
-        gradients for inputs that do not require them.
 
     Attributes
     ----------
@@ -42,16 +37,13 @@ class Linear(Layer):
       and dL/db = Σ_n grad_output[n], shape (out_features,)
     """
 
-    def __init__(self, in_features, out_features, bias=True, rng=None, dtype="float64", input_grad=True):
-        if int(in_features) < 1 or int(out_features) < 1:
-            raise ValueError(f"Linear needs positive sizes, got in_features={in_features}, "
-                             f"out_features={out_features}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+    def __init__(self, in_features, out_features, bias=True, rng=None, dtype="float64"):
+        self.in_features = as_size(in_features, "in_features", "Linear")
+        self.out_features = as_size(out_features, "out_features", "Linear")
         rng = as_rng(rng)
         k = 1.0 / np.sqrt(self.in_features)
         self.weight = Parameter(rng.uniform(-k, k, (self.out_features, self.in_features)).astype(dtype))
         self.bias = Parameter(rng.uniform(-k, k, self.out_features).astype(dtype)) if bias else None
-        self.input_grad = bool(input_grad)
         self._x = None
 
     def forward(self, x):
@@ -70,11 +62,10 @@ class Linear(Layer):
         self.weight.grad += grad_output.T @ x
         if self.bias is not None:
             self.bias.grad += grad_output.sum(axis=0)
-        return grad_output @ self.weight.data if self.input_grad else None
+        return grad_output @ self.weight.data
 
     def extra_repr(self):
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}" + ("" if self.input_grad else ", input_grad=False"))
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
 class Dropout(Layer):
@@ -134,10 +125,11 @@ class BatchNorm1d(Layer):
         μ = mean(x),  σ² = mean((x − μ)²)          (biased variance)
         x̂ = (x − μ) / √(σ² + ε),   y = γ x̂ + β
 
-    and the running statistics are updated for later use in eval mode:
+    and the running statistics are updated for later use in eval mode, with a = ``momentum``
+    (or a = 1/t for the t-th training batch when ``momentum=None``: a cumulative average):
 
-        running_mean ← (1 − momentum)·running_mean + momentum·μ
-        running_var  ← (1 − momentum)·running_var  + momentum·σ²·N/(N − 1)   (unbiased)
+        running_mean ← (1 − a)·running_mean + a·μ
+        running_var  ← (1 − a)·running_var  + a·σ²·N/(N − 1)   (unbiased)
 
     Eval mode uses x̂ = (x − running_mean) / √(running_var + ε) instead, so a prediction does
     not depend on the other examples in the batch.
@@ -152,16 +144,18 @@ class BatchNorm1d(Layer):
     num_features : int
         D, the number of features.
     eps : float
-        ε, added to the variance for numerical safety.
-    momentum : float
-        Weight of the newest batch in the running statistics.
+        ε > 0, added to the variance for numerical safety.
+    momentum : float in [0, 1] or None
+        Weight of the newest batch in the running statistics; None for a cumulative average
+        of all batches so far (as in PyTorch).
     dtype : str or numpy dtype
 
     Attributes
     ----------
     weight : Parameter (γ), shape (D,), starts at 1
     bias : Parameter (β), shape (D,), starts at 0
-    running_mean, running_var : ndarray, shape (D,), start at 0 and 1
+    running_mean, running_var : ndarray, shape (D,), start at 0 and 1 (buffers, updated in place)
+    num_batches_tracked : ndarray of int64, shape (), training batches seen (a buffer)
 
     Shapes
     ------
@@ -169,13 +163,22 @@ class BatchNorm1d(Layer):
     - backward: grad_output (N, D) -> grad_input (N, D).
     """
 
+    buffers = ("running_mean", "running_var", "num_batches_tracked")
+
     def __init__(self, num_features, eps=1e-5, momentum=0.1, dtype="float64"):
-        self.num_features = int(num_features)
-        self.eps, self.momentum = float(eps), float(momentum)
+        self.num_features = as_size(num_features, "num_features", "BatchNorm1d")
+        if not eps > 0:
+            raise ValueError(f"BatchNorm1d needs eps > 0, got {eps}")
+        if momentum is not None and not 0 <= momentum <= 1:
+            raise ValueError(f"BatchNorm1d needs momentum in [0, 1] (or None for a cumulative "
+                             f"average), got {momentum}")
+        self.eps = float(eps)
+        self.momentum = None if momentum is None else float(momentum)
         self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
         self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))
         self.running_mean = np.zeros(self.num_features, dtype=dtype)
         self.running_var = np.ones(self.num_features, dtype=dtype)
+        self.num_batches_tracked = np.zeros((), dtype=np.int64)
         self._x_hat = None
 
     def forward(self, x):
@@ -187,8 +190,10 @@ class BatchNorm1d(Layer):
                 raise ValueError("BatchNorm1d needs at least 2 examples per batch in training mode "
                                  "(the variance of one example is 0); call .eval() to predict one example")
             mean, var = x.mean(axis=0), x.var(axis=0)
-            self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mean
-            self.running_var = (1 - self.momentum) * self.running_var + self.momentum * var * n / (n - 1)
+            self.num_batches_tracked += 1
+            a = 1.0 / int(self.num_batches_tracked) if self.momentum is None else self.momentum
+            self.running_mean[...] = (1 - a) * self.running_mean + a * mean
+            self.running_var[...] = (1 - a) * self.running_var + a * var * n / (n - 1)
         else:
             mean, var = self.running_mean, self.running_var
         self._inv_std = 1.0 / np.sqrt(var + self.eps)
@@ -210,3 +215,90 @@ class BatchNorm1d(Layer):
 
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}"
+
+
+class LayerNorm(Layer):
+    """Layer normalization (PyTorch's ``LayerNorm``): normalize each example over its last
+    dimensions, with no dependence on the rest of the batch (so train and eval are the same).
+
+    For each example, over the D = prod(normalized_shape) values of its last dimensions:
+
+        μ = mean(x),  σ² = mean((x − μ)²)          (biased variance)
+        x̂ = (x − μ) / √(σ² + ε),   y = γ ⊙ x̂ + β
+
+    Backward, with g = dL/dy and the means taken over the same D values of each example:
+
+        dL/dγ = Σ_n g ⊙ x̂,   dL/dβ = Σ_n g,   ĝ = γ ⊙ g,
+        dL/dx = (1 / √(σ² + ε)) (ĝ − mean(ĝ) − x̂ ⊙ mean(ĝ ⊙ x̂))
+
+    Parameters
+    ----------
+    normalized_shape : int or tuple of int
+        The shape of the trailing dimensions to normalize, e.g. D for inputs (N, D).
+    eps : float
+        ε > 0, added to the variance for numerical safety.
+    elementwise_affine : bool
+        Whether to learn γ (``weight``, starts at 1) and β (``bias``, starts at 0).
+    bias : bool
+        Whether to learn β (only with ``elementwise_affine``).
+    dtype : str or numpy dtype
+
+    Attributes
+    ----------
+    weight : Parameter (γ) of shape normalized_shape, or None
+    bias : Parameter (β) of shape normalized_shape, or None
+
+    Shapes
+    ------
+    - forward: x of shape (N, …) + normalized_shape -> y of the same shape (N may be 1).
+    - backward: grad_output of the same shape -> grad_input of the same shape.
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, dtype="float64"):
+        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+        self.normalized_shape = tuple(as_size(d, "normalized_shape", "LayerNorm") for d in shape)
+        if not self.normalized_shape:
+            raise ValueError("LayerNorm needs a non-empty normalized_shape")
+        if not eps > 0:
+            raise ValueError(f"LayerNorm needs eps > 0, got {eps}")
+        self.eps = float(eps)
+        self.elementwise_affine = bool(elementwise_affine)
+        affine = self.elementwise_affine
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype)) if affine and bias else None
+        self._x_hat = None
+
+    def forward(self, x):
+        x = as_float_array(x)
+        k = len(self.normalized_shape)
+        if x.ndim <= k or x.shape[-k:] != self.normalized_shape:
+            raise ValueError(f"LayerNorm.forward expected input of shape (N, ..., "
+                             f"{', '.join(map(str, self.normalized_shape))}), got {tuple(x.shape)}")
+        axes = tuple(range(-k, 0))
+        mean = x.mean(axis=axes, keepdims=True)
+        var = x.var(axis=axes, keepdims=True)
+        self._inv_std = 1.0 / np.sqrt(var + self.eps)
+        self._x_hat = (x - mean) * self._inv_std
+        y = self._x_hat
+        if self.weight is not None:
+            y = self.weight.data * y
+        if self.bias is not None:
+            y = y + self.bias.data
+        return y
+
+    def backward(self, grad_output):
+        x_hat = self._saved("_x_hat")
+        grad_output = as_float_array(grad_output, "grad_output")
+        check_shape(grad_output, x_hat.shape, "grad_output", "LayerNorm.backward")
+        axes = tuple(range(-len(self.normalized_shape), 0))
+        batch_axes = tuple(range(x_hat.ndim - len(self.normalized_shape)))
+        if self.weight is not None:
+            self.weight.grad += (grad_output * x_hat).sum(axis=batch_axes)
+        if self.bias is not None:
+            self.bias.grad += grad_output.sum(axis=batch_axes)
+        g_hat = grad_output * self.weight.data if self.weight is not None else grad_output
+        return self._inv_std * (g_hat - g_hat.mean(axis=axes, keepdims=True)
+                                - x_hat * (g_hat * x_hat).mean(axis=axes, keepdims=True))
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"

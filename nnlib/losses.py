@@ -1,8 +1,10 @@
 """Loss functions as objects: ``forward(pred, target)`` returns a float, ``backward()`` returns
 dL/d(pred) with the shape of ``pred``.
 
-As in PyTorch, ``reduction='mean'`` averages the loss terms (one per element, or one per example
-for ``CrossEntropyLoss``) and ``reduction='sum'`` adds them. Which loss for which task:
+As in PyTorch, ``reduction='mean'`` averages the loss terms ℓᵢ (one per element, or one per
+example for ``CrossEntropyLoss``), ``reduction='sum'`` adds them, and ``reduction='none'`` returns
+them all as an array; ``backward(grad_output)`` then takes dL/dℓᵢ, an array of that shape
+(``backward()`` alone is the gradient of the mean or the sum). Which loss for which task:
 
 ============================  ===============================  ===========================
 task                          model output                     loss
@@ -15,25 +17,36 @@ multi-class classification    C logits per example             CrossEntropyLoss
 ============================  ===============================  ===========================
 """
 
+import math
+
 import numpy as np
 
 from nnlib import functional as F
 from nnlib._checks import as_float_array
+from nnlib.core import producer_of
 
 
 class Loss:
-    """Base class: validates inputs, remembers them, and applies the reduction.
+    """Base class: validates inputs, keeps what backward needs, and applies the reduction.
 
-    Subclasses implement ``_losses(pred, target)`` (the loss terms, e.g. one per element) and
-    ``_grad(pred, target)`` (the derivative of the *sum* of the terms with respect to ``pred``).
+    Subclasses implement ``_losses(pred, target)`` (the loss terms ℓᵢ, e.g. one per element) and
+    ``_grad(pred, target)`` (dℓᵢ/d(pred) for every term at once: the derivative of the *sum* of
+    the terms, shaped like ``pred``). With R the reduction, ``backward`` returns
+
+        dL/d(pred) = Σᵢ (dL/dℓᵢ) · dℓᵢ/d(pred),  dL/dℓᵢ = 1/n for 'mean', 1 for 'sum',
+        ``grad_output[i]`` for 'none'.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}
     """
 
     def __init__(self, reduction="mean"):
-        if reduction not in ("mean", "sum"):
-            raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+        if reduction not in ("mean", "sum", "none"):
+            raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
         self.reduction = reduction
         self._pred = self._target = None
-        self._count = 0
+        self._terms_shape, self._producer = None, None
 
     def __call__(self, pred, target):
         return self.forward(pred, target)
@@ -54,20 +67,62 @@ class Loss:
         return pred, target
 
     def forward(self, pred, target):
-        """The loss as a Python float."""
+        """The loss: a Python float, or for ``reduction='none'`` the array of loss terms."""
         pred, target = self._check(pred, target)
-        self._pred, self._target = pred, target
         losses = self._losses(pred, target)
-        self._count = losses.size
+        # what backward needs: the inputs, the shape of the terms, and which layer call made pred
+        self._pred, self._target = pred, target
+        self._terms_shape, self._producer = losses.shape, producer_of(pred)
+        if self.reduction == "none":
+            return losses
         total = losses.sum()
-        return float(total / self._count if self.reduction == "mean" else total)
+        return float(total / losses.size if self.reduction == "mean" else total)
 
-    def backward(self):
-        """dL/d(pred) for the last ``forward`` call; shape of ``pred``."""
+    def backward(self, grad_output=None):
+        """dL/d(pred) for the last ``forward`` call; shape of ``pred``.
+
+        Parameters
+        ----------
+        grad_output : ndarray or None
+            For ``reduction='none'``, dL/dℓᵢ for each loss term (the shape ``forward`` returned),
+            e.g. per-example weights. For 'mean' and 'sum', None (or a scalar factor).
+        """
+        name = type(self).__name__
         if self._pred is None:
-            raise RuntimeError(f"{type(self).__name__}.backward was called before forward")
-        grad = self._grad(self._pred, self._target)
-        return grad / self._count if self.reduction == "mean" else grad
+            raise RuntimeError(f"{name}.backward was called before forward")
+        self._check_not_overwritten()
+        if self.reduction == "none":
+            if grad_output is None:
+                raise RuntimeError(f"{name}(reduction='none') returned one loss per term, so backward "
+                                   f"needs grad_output of shape {self._terms_shape} (dL/dℓ for each "
+                                   "term), e.g. loss_fn.backward(np.ones(shape) / n) for the mean")
+            weights = np.asarray(grad_output, dtype=self._pred.dtype)
+            if weights.shape != self._terms_shape:
+                raise ValueError(f"{name}.backward expected grad_output of shape {self._terms_shape} "
+                                 f"(one value per loss term), got {weights.shape}")
+            weights = weights.reshape(weights.shape + (1,) * (self._pred.ndim - weights.ndim))
+        else:
+            if grad_output is not None and np.ndim(grad_output):
+                raise ValueError(f"{name}(reduction={self.reduction!r}) returns a number, so grad_output "
+                                 f"must be None or a scalar, got shape {np.shape(grad_output)}")
+            weights = 1.0 if grad_output is None else float(grad_output)   # a Python float keeps float32
+            if self.reduction == "mean":
+                weights /= math.prod(self._terms_shape)
+        return self._grad(self._pred, self._target) * weights
+
+    def _check_not_overwritten(self):
+        """Refuse to go on if the layer that made ``pred`` was called again since (the trap of
+        evaluating other data between forward and backward)."""
+        if self._producer is None:
+            return
+        layer, call = self._producer
+        if layer._calls != call:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward: the model that produced these predictions has been "
+                f"called {layer._calls - call} more time(s) since, which replaced what its backward "
+                "needs (the inputs of that forward pass). Run loss_fn.backward() and model.backward() "
+                "right after the forward pass, and call the model on other data (e.g. validation "
+                "data) only after them")
 
     def extra_repr(self):
         return ""
@@ -190,13 +245,31 @@ class BCEWithLogitsLoss(Loss):
 class CrossEntropyLoss(Loss):
     """Softmax cross-entropy on logits with integer class labels (PyTorch's ``CrossEntropyLoss``).
 
-    For an example with logits z (C,) and label k:  ℓ = −log softmax(z)_k = logsumexp(z) − z_k.
-    The gradient with respect to the logits is softmax(z) − onehot(k).
+    For an example with logits z (C,) and label k, with log p = log_softmax(z) and the target
+    distribution q = (1 − ε)·onehot(k) + ε/C (ε = ``label_smoothing``, 0 by default):
 
-    Shapes: ``pred`` logits (N, C); ``target`` integer labels (N,) with values in 0 … C−1.
-    ``reduction='mean'`` averages over the N examples (not over N·C elements), so ``backward``
-    returns (softmax(z) − onehot(k)) / N, shape (N, C); with ``reduction='sum'``, without the 1/N.
+        ℓ = −Σ_c q_c log p_c       (= −log p_k when ε = 0)
+
+    and the gradient with respect to the logits is p − q (softmax(z) − onehot(k) when ε = 0).
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}
+        'mean' averages over the N examples (not over N·C elements); 'none' returns ℓ per example.
+    label_smoothing : float in [0, 1]
+        ε: the share of the target spread evenly over all C classes.
+
+    Shapes
+    ------
+    ``pred`` logits (N, C); ``target`` integer labels (N,) with values in 0 … C−1.
+    ``backward`` returns (p − q) / N for 'mean', p − q for 'sum', shape (N, C).
     """
+
+    def __init__(self, reduction="mean", label_smoothing=0.0):
+        super().__init__(reduction)
+        if not 0 <= label_smoothing <= 1:
+            raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+        self.label_smoothing = float(label_smoothing)
 
     def _check(self, pred, target):
         pred = as_float_array(pred, "pred")
@@ -219,15 +292,19 @@ class CrossEntropyLoss(Loss):
         return pred, target
 
     def _losses(self, z, k):
-        # one stable softmax serves both passes: ℓ = log Σ exp(s) − s_k with s = z − max(z),
-        # and backward's softmax(z) = exp(s) / Σ exp(s) is kept from here
-        shifted = z - z.max(axis=1, keepdims=True)
-        exp = np.exp(shifted)
-        total = exp.sum(axis=1, keepdims=True)
-        self._probs = exp / total
-        return np.log(total[:, 0]) - shifted[np.arange(len(k)), k]
+        log_p = F.log_softmax(z, axis=1)
+        nll = -log_p[np.arange(len(k)), k]                   # −log p_k
+        eps = self.label_smoothing
+        if not eps:
+            return nll
+        return (1 - eps) * nll - eps * log_p.mean(axis=1)    # −Σ_c q_c log p_c
 
     def _grad(self, z, k):
-        grad = self._probs.copy()
-        grad[np.arange(len(k)), k] -= 1.0
+        grad = F.softmax(z, axis=1)                          # p
+        grad[np.arange(len(k)), k] -= 1 - self.label_smoothing
+        if self.label_smoothing:
+            grad -= self.label_smoothing / z.shape[1]        # p − q, q = (1 − ε)·onehot(k) + ε/C
         return grad
+
+    def extra_repr(self):
+        return f"label_smoothing={self.label_smoothing}" if self.label_smoothing else ""

@@ -9,17 +9,13 @@ logistic regression, and its decision boundary is the hyperplane w · x + b = 0.
 
 import numpy as np
 
-from nnlib import functional as F
 from nnlib._checks import as_float_array, as_rng, check_shape
+from nnlib import activations
 from nnlib.core import Layer, Parameter
 
-ACTIVATIONS = {
-    "sigmoid": (F.sigmoid, F.sigmoid_grad),
-    "tanh": (F.tanh, F.tanh_grad),
-    "relu": (F.relu, F.relu_grad),
-    "step": (F.step, None),
-    "identity": (lambda z: z, np.ones_like),
-}
+# The neuron pairs f with f′ the one way nnlib does: through an activation class
+# (nnlib.activations), whose function(z) is f(z) and derivative(z) is f′(z).
+NEURON_ACTIVATIONS = ("sigmoid", "tanh", "relu", "step", "identity")
 
 
 class Neuron(Layer):
@@ -33,6 +29,8 @@ class Neuron(Layer):
         The offset b. With a step activation the neuron fires when w · x ≥ −b, so −b acts as
         a threshold; in general the bias shifts the boundary, it is not a slope.
     activation : {"sigmoid", "tanh", "relu", "step", "identity"}
+        The name of an activation class of :mod:`nnlib.activations` (``Sigmoid``, ``Tanh``, …),
+        which supplies f and its derivative f′.
 
     Attributes
     ----------
@@ -47,14 +45,15 @@ class Neuron(Layer):
     """
 
     def __init__(self, weights, bias=0.0, activation="sigmoid"):
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        if activation not in NEURON_ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(NEURON_ACTIVATIONS)}, got {activation!r}")
         weights = as_float_array(weights, "weights")
         check_shape(weights, (None,), "weights", "Neuron")
         self.weight = Parameter(weights)
         self.bias = Parameter(np.asarray(bias, dtype=self.weight.data.dtype))
         check_shape(self.bias.data, (), "bias", "Neuron")
         self.activation = activation
+        self.f = activations.ACTIVATIONS[activation]()     # f.function(z) = f(z), f.derivative(z) = f′(z)
         self._x = self._z = None
 
     @classmethod
@@ -85,18 +84,14 @@ class Neuron(Layer):
         batch, single = self._batch(x)
         z = self.preactivation(batch)
         self._x, self._z, self._single = batch, z, single
-        a = ACTIVATIONS[self.activation][0](z)
+        a = self.f.function(z)
         return a[0] if single else a
 
     def backward(self, grad_output):
         z = self._saved("_z")
-        derivative = ACTIVATIONS[self.activation][1]
-        if derivative is None:
-            raise RuntimeError("the step activation has zero gradient wherever it is defined, "
-                               "so backpropagation cannot train it; use the perceptron rule or a sigmoid")
         grad = as_float_array(grad_output, "grad_output").reshape(-1)
         check_shape(grad, z.shape, "grad_output (one value per example)", "Neuron.backward")
-        delta = grad * derivative(z)
+        delta = grad * self.f.derivative(z)
         self.weight.grad += delta @ self._x
         self.bias.grad += delta.sum()
         grad_input = np.outer(delta, self.weight.data)

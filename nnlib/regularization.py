@@ -4,12 +4,17 @@ Penalties are added to the data loss, L_total = L_data + penalty, and their grad
 to the weights' gradients. Apply them to weights only, not to biases (a bias only shifts a
 unit and does not make the model more complex).
 
-Convention used in this course: the L2 penalty is λ‖W‖² with gradient 2λW. PyTorch's
-``weight_decay=wd`` in ``SGD`` adds wd·W to the gradient instead, which is the gradient of
-(wd/2)‖W‖²: the same thing with λ = wd/2.
+Two names, two conventions, never mixed (this is the one place that states them):
+
+- ``lam`` (λ) in :func:`l2_penalty` and :func:`l1_penalty` is the strength of a penalty written
+  out in full: λ‖W‖² with gradient 2λW, and λ‖W‖₁ with gradient λ·sign(W).
+- ``weight_decay`` (λ_wd) in the optimizers of :mod:`nnlib.optim` is PyTorch's: it adds λ_wd·θ to
+  the gradient, the gradient of (λ_wd/2)‖θ‖². So ``weight_decay=wd`` is ``l2_penalty(..., lam=wd/2)``.
+  (``AdamW`` applies the same λ_wd·θ directly to θ instead of through the gradient.)
 """
 
 import contextlib
+import copy
 
 import numpy as np
 
@@ -64,8 +69,9 @@ class EarlyStopping:
     """Stop training when a validation metric has not improved for ``patience`` epochs.
 
     Use it as a callback of :func:`nnlib.training.fit`, or call :meth:`step` yourself once per
-    epoch. With ``restore_best`` the model's parameters are set back, when training ends, to
-    those of the best epoch seen.
+    epoch. With ``restore_best`` the model's state (its ``state_dict()``: parameters *and*
+    buffers such as BatchNorm's running statistics) is set back, when training ends, to that of
+    the best epoch seen.
 
     Parameters
     ----------
@@ -80,7 +86,7 @@ class EarlyStopping:
     min_delta : float
         The smallest change that counts as an improvement.
     restore_best : bool
-        Whether ``on_train_end`` puts back the parameters of the best epoch (default True).
+        Whether ``on_train_end`` puts back the state of the best epoch (default True).
 
     Attributes
     ----------
@@ -111,7 +117,7 @@ class EarlyStopping:
         return value > self.best + self.min_delta
 
     def step(self, value, model=None):
-        """Record this epoch's metric (and snapshot ``model`` if it is the best); return True to stop.
+        """Record this epoch's metric (and copy ``model.state_dict()`` if it is the best); return True to stop.
 
         Raises ``ValueError`` if ``value`` is NaN (training diverged).
         """
@@ -124,7 +130,7 @@ class EarlyStopping:
             self.best, self.wait = value, 0
             self.best_epoch = self.epochs
             if model is not None and self.restore_best:
-                self._best_state = [p.data.copy() for p in model.parameters()]
+                self._best_state = copy.deepcopy(model.state_dict())
             return False
         self.wait += 1
         return self.wait >= self.patience
@@ -140,10 +146,9 @@ class EarlyStopping:
         return self.step(history[self.monitor][-1], model)
 
     def on_train_end(self, model):
-        """Put the best parameters back into ``model`` (when ``restore_best`` is set)."""
+        """Load the best state back into ``model`` (when ``restore_best`` is set)."""
         if self.restore_best and self._best_state is not None:
-            for p, best in zip(model.parameters(), self._best_state):
-                p.data[...] = best
+            model.load_state_dict(self._best_state)
 
 
 class ExponentialMovingAverage:

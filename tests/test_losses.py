@@ -1,5 +1,6 @@
 """nnlib.losses: each formula, its gradient by finite differences, stability and input checks."""
 
+import math
 import warnings
 
 import numpy as np
@@ -130,3 +131,78 @@ def test_bad_input_says_what_was_expected():
     with pytest.raises(ValueError, match="reduction"):
         BCELoss(reduction="average")
     assert repr(HuberLoss(2.0)) == "HuberLoss(delta=2.0, reduction='mean')"
+
+
+# --- nnlib v2: reduction='none', label smoothing ----------------------------------------------
+
+
+@pytest.mark.parametrize("loss_cls", ALL, ids=lambda c: c.__name__)
+def test_reduction_none_returns_the_terms_and_backward_weights_them(loss_cls, rng):
+    pred, target = random_case(loss_cls, (5, 3), rng)
+    terms = loss_cls(reduction="none")(pred, target)
+    assert terms.shape == ((5,) if loss_cls is CrossEntropyLoss else (5, 3))
+    assert terms.mean() == pytest.approx(loss_cls()(pred, target), rel=1e-12)
+    assert terms.sum() == pytest.approx(loss_cls(reduction="sum")(pred, target), rel=1e-12)
+    # backward(w) is the gradient of Σ wᵢ ℓᵢ: check by finite differences
+    w = rng.uniform(0.5, 2.0, size=terms.shape)
+    loss_fn = loss_cls(reduction="none")
+    loss_fn(pred, target)
+    analytic = loss_fn.backward(w)
+    numeric = numerical_gradient(lambda p: float((loss_cls(reduction="none")(p, target) * w).sum()), pred.copy())
+    assert relative_error(analytic, numeric) < 1e-7
+    # with w = 1/n it is the mean's gradient
+    mean = loss_cls()
+    mean(pred, target)
+    np.testing.assert_allclose(loss_fn.backward(np.full(terms.shape, 1 / terms.size)), mean.backward(), rtol=1e-12)
+
+
+def test_reduction_none_needs_grad_output_and_others_refuse_arrays(rng):
+    loss_fn = MSELoss(reduction="none")
+    loss_fn(np.zeros(3), np.ones(3))
+    with pytest.raises(RuntimeError, match=r"needs grad_output of shape \(3,\)"):
+        loss_fn.backward()
+    with pytest.raises(ValueError, match=r"grad_output of shape \(3,\)"):
+        loss_fn.backward(np.ones(4))
+    mean = MSELoss()
+    mean(np.zeros(3), np.ones(3))
+    with pytest.raises(ValueError, match="None or a scalar"):
+        mean.backward(np.ones(3))
+    np.testing.assert_allclose(mean.backward(2.0), 2 * mean.backward())
+    with pytest.raises(ValueError, match="'mean', 'sum' or 'none'"):
+        MSELoss(reduction="max")
+
+
+def test_label_smoothing_by_hand():
+    # logits [1, 2, 3], label 0, ε = 0.1: log p = [1, 2, 3] − logsumexp = [−2.4076, −1.4076, −0.4076]
+    # ℓ = (1 − ε)·2.40760596 + ε·mean(2.40760596, 1.40760596, 0.40760596) = 2.30760596
+    lse = 3 + math.log(1 + math.exp(-1) + math.exp(-2))
+    neg_log_p = [lse - 1, lse - 2, lse - 3]
+    expected = 0.9 * neg_log_p[0] + 0.1 * sum(neg_log_p) / 3
+    loss_fn = CrossEntropyLoss(label_smoothing=0.1)
+    assert loss_fn(np.array([[1.0, 2.0, 3.0]]), np.array([0])) == pytest.approx(expected, rel=1e-14)
+    assert expected == pytest.approx(2.30760596444438, rel=1e-12)
+    # gradient p − q with q = [0.9 + 0.1/3, 0.1/3, 0.1/3]
+    p = np.exp([-v for v in neg_log_p])
+    np.testing.assert_allclose(loss_fn.backward(), [p - [0.9 + 0.1 / 3, 0.1 / 3, 0.1 / 3]], rtol=1e-12)
+    assert "label_smoothing=0.1" in repr(loss_fn)
+    with pytest.raises(ValueError, match="label_smoothing"):
+        CrossEntropyLoss(label_smoothing=1.5)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_label_smoothing_gradient_matches_finite_differences(reduction, rng):
+    z, k = rng.normal(scale=3, size=(4, 5)), rng.integers(0, 5, size=4)
+    loss_fn = CrossEntropyLoss(reduction=reduction, label_smoothing=0.2)
+    loss_fn(z, k)
+    numeric = numerical_gradient(lambda v: CrossEntropyLoss(reduction=reduction, label_smoothing=0.2)(v, k), z.copy())
+    assert relative_error(loss_fn.backward(), numeric) < 1e-8
+
+
+def test_cross_entropy_keeps_no_state_from_forward_but_its_inputs(rng):
+    loss_fn = CrossEntropyLoss()
+    z, k = rng.normal(size=(3, 4)), np.array([0, 1, 2])
+    loss_fn(z, k)
+    first = loss_fn.backward()
+    np.testing.assert_array_equal(loss_fn.backward(), first)        # backward can be repeated
+    assert not [name for name in vars(loss_fn) if "prob" in name]
+    assert np.isfinite(CrossEntropyLoss()(np.array([[1e4, -1e4]]), np.array([1])))

@@ -27,7 +27,7 @@ def test_step_neuron_is_a_threshold_unit():
     inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
     assert gate(inputs).tolist() == [0.0, 0.0, 0.0, 1.0]
     gate(inputs)
-    with pytest.raises(RuntimeError, match="zero gradient"):
+    with pytest.raises(RuntimeError, match="no useful gradient.*perceptron rule"):
         gate.backward(np.ones(4))
 
 
@@ -98,3 +98,13 @@ def test_perceptron_rule_by_hand_and_xor_never_converges():
         Perceptron(2).fit(X, np.array([-1, 1, 1, -1]))
     with pytest.raises(ValueError, match=r"labels of shape \(4,\)"):
         Perceptron(2).fit(X, np.array([0, 1]))
+
+
+def test_neuron_pairs_f_and_its_derivative_through_the_activation_classes():
+    from nnlib.activations import ACTIVATIONS, Sigmoid, Tanh
+
+    assert isinstance(Neuron([1.0], activation="sigmoid").f, Sigmoid)
+    assert isinstance(Neuron([1.0], activation="tanh").f, Tanh)
+    assert set(ACTIVATIONS) >= {"sigmoid", "tanh", "relu", "step", "identity"}
+    import nnlib.neuron
+    assert not hasattr(nnlib.neuron, "ACTIVATIONS")     # no second table of (f, f') pairs

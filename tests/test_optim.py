@@ -99,7 +99,7 @@ def test_float32_parameters_stay_float32(opt_cls, rng):
         p.grad[...] = rng.normal(size=(4, 3))
         opt.step()
     assert p.data.dtype == np.float32 and all(
-        a.dtype == np.float32 for s in opt.state for a in s.values() if isinstance(a, np.ndarray))
+        a.dtype == np.float32 for s in opt.state.values() for a in s.values() if isinstance(a, np.ndarray))
 
 
 def test_momentum_state_does_not_alias_the_gradient():
@@ -130,7 +130,7 @@ def test_parameter_groups_decay_weights_only_like_two_optimizers(rng):
             opt.step()
     np.testing.assert_array_equal(w1.data, w2.data)
     np.testing.assert_array_equal(b1.data, b2.data)
-    assert grouped.settings == [(0.01, 0.1), (0.01, 0.0)]
+    assert [(g["lr"], g["weight_decay"]) for g in grouped.param_groups] == [(0.01, 0.1), (0.01, 0.0)]
 
 
 def test_parameter_groups_with_their_own_learning_rate():
@@ -146,7 +146,8 @@ def test_parameter_groups_with_their_own_learning_rate():
 @pytest.mark.parametrize("groups, error, match", [
     ([{"params": []}], ValueError, "empty parameter list"),
     ([{"weights": [Parameter(np.zeros(1))]}], ValueError, "'params'"),
-    ([{"params": [Parameter(np.zeros(1))], "betas": (0.9, 0.9)}], ValueError, "'lr' and 'weight_decay'"),
+    ([{"params": [Parameter(np.zeros(1))], "nesterov": True}], ValueError, "optionally 'lr', 'betas'"),
+    ([{"params": [Parameter(np.zeros(1))], "betas": (0.9, 1.0)}], ValueError, "betas"),
     ([{"params": [Parameter(np.zeros(1))], "lr": -1.0}], ValueError, "learning rate must be positive"),
     ([{"params": [Parameter(np.zeros(1))], "weight_decay": -1.0}], ValueError, "weight_decay"),
     ([{"params": [np.zeros(1)]}], TypeError, "expected nnlib Parameters")])
@@ -159,3 +160,140 @@ def test_a_parameter_in_two_groups_is_an_error():
     p = Parameter(np.zeros(2))
     with pytest.raises(ValueError, match="appears twice"):
         SGD([{"params": [p]}, {"params": [p], "lr": 0.5}], lr=0.1)
+
+
+# --- nnlib v2: state like PyTorch, new optimizers, clear errors --------------------------------
+
+from nnlib.optim import AdamW  # noqa: E402
+
+
+def test_sgd_nesterov_by_hand():
+    # b1 = g1 = 0.5, step along g1 + μb1 = 0.95: θ1 = 1 − 0.1·0.95 = 0.905
+    # b2 = 0.9·0.5 − 1 = −0.55, step along −1 + 0.9·(−0.55) = −1.495: θ2 = 0.905 + 0.1495 = 1.0545
+    assert two_steps(SGD, lr=0.1, momentum=0.9, nesterov=True) == pytest.approx([0.905, 1.0545], rel=1e-12)
+
+
+def test_sgd_dampening_by_hand():
+    # b1 = g1 = 0.5 (no dampening at the first step, as in PyTorch): θ1 = 0.95
+    # b2 = 0.9·0.5 + (1 − 0.5)·(−1) = −0.05: θ2 = 0.95 + 0.005 = 0.955
+    assert two_steps(SGD, lr=0.1, momentum=0.9, dampening=0.5) == pytest.approx([0.95, 0.955], rel=1e-12)
+
+
+def test_nesterov_needs_momentum():
+    with pytest.raises(ValueError, match="Nesterov momentum requires a momentum > 0"):
+        SGD([Parameter(np.zeros(1))], lr=0.1, nesterov=True)
+
+
+def test_adamw_by_hand():
+    # Step 1: θ ← 1·(1 − 0.1·0.1) = 0.99, then Adam's first step lr·sign(g): θ1 = 0.99 − 0.1
+    # Step 2: θ ← θ1·0.99, m = −0.055, v = 0.00124975, then θ ← θ − lr·m̂/(√v̂ + ε)
+    m_hat, v_hat = -0.055 / (1 - 0.9 ** 2), 0.00124975 / (1 - 0.999 ** 2)
+    theta1 = 0.99 - 0.1 * 0.5 / (0.5 + 1e-8)
+    theta2 = theta1 * 0.99 - 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8)
+    assert two_steps(AdamW, lr=0.1, weight_decay=0.1) == pytest.approx([theta1, theta2], rel=1e-12)
+
+
+def test_adamw_decay_is_decoupled_from_adams_l2(rng):
+    grads = [rng.normal(size=5) for _ in range(4)]
+    start = rng.normal(size=5)
+
+    def run(make):
+        p = Parameter(start.copy())
+        opt = make([p])
+        for g in grads:
+            p.zero_grad()
+            p.grad += g
+            opt.step()
+        return p.data
+
+    # without decay AdamW is Adam, bit for bit; with decay the two differ
+    np.testing.assert_array_equal(run(lambda ps: AdamW(ps, lr=0.01, weight_decay=0)), run(lambda ps: Adam(ps, lr=0.01)))
+    assert not np.allclose(run(lambda ps: AdamW(ps, lr=0.01, weight_decay=0.5)),
+                           run(lambda ps: Adam(ps, lr=0.01, weight_decay=0.5)))
+    assert AdamW([Parameter(np.zeros(1))]).param_groups[0]["weight_decay"] == 0.01   # PyTorch's default
+
+
+def test_state_uses_pytorchs_names():
+    p = Parameter(np.array([1.0]))
+    cases = [(SGD([p], lr=0.1, momentum=0.9), {"momentum_buffer"}),
+             (RMSprop([p]), {"step", "square_avg"}),
+             (Adam([p]), {"step", "exp_avg", "exp_avg_sq"}),
+             (AdamW([p]), {"step", "exp_avg", "exp_avg_sq"})]
+    for opt, names in cases:
+        p.grad[...] = 1.0
+        opt.step()
+        opt.step()
+        assert set(opt.state[p]) == names, type(opt).__name__
+    assert cases[2][0].state[p]["step"] == 2
+
+
+def test_param_group_lr_is_writable_and_used():
+    p = Parameter(np.array([1.0]))
+    opt = SGD([p], lr=0.1)
+    p.grad[...] = 1.0
+    opt.param_groups[0]["lr"] = 0.5
+    opt.step()
+    assert p.data[0] == pytest.approx(0.5)
+
+
+def test_setting_optimizer_lr_is_a_clear_error():
+    opt = Adam([Parameter(np.zeros(1))], lr=0.1)
+    with pytest.raises(AttributeError, match=r"would change nothing.*param_groups.*lr_scheduler"):
+        opt.lr = 0.01
+    with pytest.raises(AttributeError, match=r"param_groups\[i\]\['lr'\]"):
+        opt.lr
+    with pytest.raises(AttributeError, match="param_groups"):
+        opt.betas = (0.5, 0.5)
+    assert opt.param_groups[0]["lr"] == 0.1
+
+
+def test_adam_rejects_negative_eps():
+    with pytest.raises(ValueError, match="eps must be >= 0"):
+        Adam([Parameter(np.zeros(1))], eps=-1e-8)
+    with pytest.raises(ValueError, match="eps must be >= 0"):
+        RMSprop([Parameter(np.zeros(1))], eps=-1.0)
+
+
+@pytest.mark.parametrize("make", [lambda ps: Adam(ps, lr=0.01, weight_decay=0.1),
+                                  lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+                                  lambda ps: RMSprop(ps), lambda ps: AdamW(ps, lr=0.01)])
+def test_optimizer_state_dict_resumes_training_exactly(make, rng):
+    start = [rng.normal(size=(3, 2)), rng.normal(size=3)]
+    grads = [[rng.normal(size=(3, 2)), rng.normal(size=3)] for _ in range(5)]
+
+    def steps(params, opt, gs):
+        for g_list in gs:
+            for p, g in zip(params, g_list):
+                p.zero_grad()
+                p.grad += g
+            opt.step()
+
+    a = [Parameter(v.copy()) for v in start]
+    opt_a = make(a)
+    steps(a, opt_a, grads)                               # five steps without a break
+    b = [Parameter(v.copy()) for v in start]
+    opt_b = make(b)
+    steps(b, opt_b, grads[:3])
+    saved = copy.deepcopy(opt_b.state_dict())
+    assert saved["param_groups"][0]["params"] == [0, 1] and set(saved["state"]) <= {0, 1}
+    c = [Parameter(p.data.copy()) for p in b]           # a fresh optimizer over a copy
+    opt_c = make(c)
+    opt_c.load_state_dict(saved)
+    steps(c, opt_c, grads[3:])
+    for pa, pc in zip(a, c):
+        np.testing.assert_array_equal(pa.data, pc.data)
+
+
+def test_optimizer_state_dict_restores_lr_and_checks_sizes():
+    p, q = Parameter(np.zeros(1)), Parameter(np.zeros(2))
+    opt = SGD([p, q], lr=0.1)
+    opt.param_groups[0]["lr"] = 0.02
+    state = opt.state_dict()
+    other = SGD([Parameter(np.zeros(1)), Parameter(np.zeros(2))], lr=0.5)
+    other.load_state_dict(state)
+    assert other.param_groups[0]["lr"] == 0.02
+    with pytest.raises(ValueError, match="groups of sizes"):
+        SGD([p], lr=0.1).load_state_dict(state)
+
+
+import copy  # noqa: E402

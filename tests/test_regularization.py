@@ -70,3 +70,30 @@ def test_ema_averages_and_swaps_back():
     assert np.allclose(p.data, 4.0)
     with pytest.raises(ValueError, match="decay"):
         ExponentialMovingAverage([p], decay=1.0)
+
+
+def test_early_stopping_restores_batchnorm_running_statistics_too(rng):
+    from nnlib.layers import BatchNorm1d
+
+    model = Sequential(Linear(2, 3, rng=0), BatchNorm1d(3))
+    stopper = EarlyStopping(patience=1)
+    snapshots = []
+    for val_loss in [0.9, 0.5, 0.7]:
+        model(rng.normal(loc=val_loss * 10, size=(8, 2)))     # training moves the running statistics
+        model[0].weight.data += 1.0
+        snapshots.append({k: v.copy() for k, v in model.state_dict().items()})
+        if stopper.step(val_loss, model):
+            break
+    stopper.on_train_end(model)
+    best = snapshots[1]
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, best[name], err_msg=name)
+    assert not np.array_equal(best["1.running_mean"], snapshots[2]["1.running_mean"])
+
+
+def test_one_lambda_convention_is_stated_once():
+    import nnlib.optim
+    import nnlib.regularization
+
+    assert "weight_decay=wd`` is ``l2_penalty(..., lam=wd/2)" in nnlib.regularization.__doc__
+    assert "l2_penalty" not in nnlib.optim.__doc__ and "stated once, in :mod:`nnlib.regularization`" in nnlib.optim.__doc__
