@@ -29,43 +29,33 @@ $(MATHJAX): $(STAMP)
 	rm -rf _mathjax
 	$(BIN)/python -c 'import mathjax, pathlib, shutil; shutil.copytree(pathlib.Path(mathjax.__file__).parent / "static" / "mathjax" / "es5", "_mathjax/mathjax", ignore=shutil.ignore_patterns("tex-chtml*.js", "tex-svg*.js", "tex-mml-svg.js", "mml-*.js", "node-main.js"))'
 
-# bubblewrap, the sandbox every grading kernel runs in (grading/sandbox.py). Installed when missing if
-# we are root; otherwise grading refuses to run student code and says how to install it.
-sandbox:
-	@if command -v bwrap >/dev/null 2>&1; then :; \
+# $(call debian,CHECK,PACKAGE,FOR WHAT,OTHERWISE): install a Debian package when CHECK (a shell test)
+# fails and we are root; otherwise say how to install it and what happens without it.
+define debian
+	@if $(1); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian's bubblewrap for the grading sandbox ..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+		echo "installing Debian's $(2) for $(3) ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	else \
-		echo "warning: bubblewrap is not installed; run 'sudo apt-get install bubblewrap' or grading refuses to run"; \
+		echo "warning: $(2) is not installed; run 'sudo apt-get install $(2)' or $(4)"; \
 	fi
+endef
+
+# bubblewrap, the sandbox every grading kernel runs in (grading/sandbox.py); without it, grading
+# refuses to run student code.
+sandbox:
+	$(call debian,command -v bwrap >/dev/null 2>&1,bubblewrap,the grading sandbox,grading refuses to run)
 
 # Debian's Chromium, driven by Playwright in tests/test_browser.py (Playwright never downloads a
-# browser of its own). Installed when missing if we are root; otherwise the browser test fails and
-# says how to install it (or set NNFS_SKIP_BROWSER=1 to skip it deliberately).
+# browser of its own); NNFS_SKIP_BROWSER=1 skips that test deliberately.
 browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian's chromium for the browser test ..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-		echo "warning: chromium is not installed; run 'sudo apt-get install chromium' or the browser test fails"; \
-	fi
+	$(call debian,command -v chromium >/dev/null 2>&1,chromium,the browser test,the browser test fails)
 
-# PostgreSQL's server programs for tests/test_gradebook.py (it starts its own server on a Unix socket).
-# Installed when missing if we are root; otherwise that test fails and says how to install them
-# (or set NNFS_SKIP_POSTGRES=1 to skip it deliberately).
+# PostgreSQL's server programs for tests/test_gradebook.py (it starts its own server on a Unix
+# socket); NNFS_SKIP_POSTGRES=1 skips those tests deliberately.
 postgres:
-	@if command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian's postgresql for the gradebook test ..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
-	else \
-		echo "warning: PostgreSQL is not installed; run 'sudo apt-get install postgresql' or the gradebook test fails"; \
-	fi
+	$(call debian,command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1,postgresql,the gradebook test,the gradebook test fails)
 
-# The build also makes the student kit and nnlib's wheel (kit/nnfs_site.py runs kit/build_kit.py
-# into _kit/), which the pages link; the site serves them from _build/html/_downloads/.
 book: setup
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "student kit: $$(ls _build/html/_downloads/*/nn-from-scratch.zip)"
