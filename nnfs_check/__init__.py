@@ -66,11 +66,12 @@ def is_solution_cell(cell):
     return cell.cell_type == "code" and bool(_nbgrader(cell).get("solution"))
 
 
-def run_notebook(path, timeout=60, kernel_name="python3"):
+def run_notebook(path, timeout=60, kernel_name="python3", config=None):
     """Execute a copy of the notebook at ``path`` (in its folder) and return the executed copy.
 
     Every cell runs even after an error, each with ``timeout`` seconds, so that every task is
-    reported; the file on disk is not touched.
+    reported; the file on disk is not touched. ``config``: traitlets settings for nbclient and
+    its kernel manager (the course's ``grading check`` passes its sandbox's here).
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -79,7 +80,7 @@ def run_notebook(path, timeout=60, kernel_name="python3"):
     nb = nbformat.read(path, as_version=4)
     finished = set()
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name=kernel_name,
-                            shutdown_kernel="immediate",
+                            shutdown_kernel="immediate", **({"config": config} if config else {}),
                             resources={"metadata": {"path": str(path.resolve().parent)}},
                             on_cell_executed=lambda cell_index, **_: finished.add(cell_index))
     try:
@@ -175,12 +176,13 @@ def format_table(found):
     return "\n".join(lines)
 
 
-def check(path, timeout=60):
+def check(path, timeout=60, **kernel):
     """Run the notebook at ``path``; return ``(tasks, table text, every task passed?)``.
 
-    Raises ``ValueError`` when the notebook has no graded test cells.
+    ``kernel``: ``kernel_name`` and ``config`` for :func:`run_notebook`. Raises ``ValueError``
+    when the notebook has no graded test cells.
     """
-    found = tasks(run_notebook(path, timeout))
+    found = tasks(run_notebook(path, timeout, **kernel))
     if not found:
         raise ValueError(f"{path} has no graded test cells: is it an exercise notebook "
                          "(exercises/NN-topic/topic.ipynb)?")

@@ -170,7 +170,7 @@ def test_check_prints_a_table(tmp_path, toy_release, capsys):
     nbformat.write(submission(toy_release, GOOD), partial)
     assert main(["check", str(partial)]) == 0
     nbformat.write(toy_release, partial)
-    assert main(["check", str(partial)]) == 1 and "not started yet" in capsys.readouterr().out
+    assert main(["check", str(partial)]) == 1 and re.search(r"test_add\s+0 / 2\s+not started", capsys.readouterr().out)
 
 
 def test_check_bad_files(tmp_path, capsys):
