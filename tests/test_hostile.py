@@ -2,8 +2,8 @@
 
 Every submission has an expected outcome (status, scores, a message or a review flag), asserted
 below. The toy assignment has two tasks: ``add`` (2 points) and ``mean`` (3 points). When the
-grader runs as root (CI), the kernel is sandboxed (grading/sandbox.py) and the isolation checks
-run too; without root the batch must still grade and say once which protections are off.
+corpus needs the grading sandbox (bubblewrap, grading/sandbox.py) and is skipped, saying why, where
+none can be made; tests/test_sandbox.py attacks the sandbox itself, as root and as another user.
 """
 
 import copy
