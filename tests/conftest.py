@@ -22,18 +22,6 @@ import pytest
 matplotlib.use("Agg")
 
 
-def pytest_collection_modifyitems(items):
-    """Keep together what must run in one pytest-xdist worker (``--dist loadgroup``): a notebook's
-    cells (one kernel, in order) and a test file's module-scoped fixtures; but spread the graded
-    exercises, whose batches are the slowest tests, one chapter per group."""
-    for item in items:
-        group = item.nodeid.split("::")[0]
-        callspec = getattr(item, "callspec", None)
-        if group.endswith("test_exercises.py") and callspec is not None:
-            group += "::" + "-".join(str(v) for v in callspec.params.values())
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture
 def rng():
     """A fresh, seeded numpy Generator (tests never touch global random state)."""
