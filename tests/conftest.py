@@ -136,7 +136,10 @@ class Watch:
     def attach(self, page):
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
         page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url} ({r.failure})"))
+        # net::ERR_ABORTED is the browser cancelling a request as it leaves the page (a favicon still
+        # loading, say), not a failure of the site; a missing file shows up as an HTTP error below.
+        page.on("requestfailed", lambda r: "ERR_ABORTED" not in str(r.failure)
+                and self.problems.append(f"failed request: {r.url} ({r.failure})"))
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         return page
 

@@ -239,6 +239,7 @@ class Host:
         self.connections = []
         threading.Thread(target=self._accept, daemon=True).start()
         self.before = self._snapshot()
+        self.batch = str(folder)          # in the environment of the batch's processes (not the kernel's)
 
     def _accept(self):
         try:
@@ -260,9 +261,8 @@ class Host:
         assert (st.st_mode, st.st_uid, st.st_gid) == stat_before, "a kernel changed a host file's mode or owner"
         assert not self.connections, "a kernel reached a Unix socket of the host"
         assert self._snapshot() == self.before, "a kernel left SysV IPC objects or files in /tmp or /dev/shm"
-        stray = [p.info for p in psutil.process_iter(["pid", "cmdline"])
-                 if any("/run/kernel.json" in part for part in (p.info["cmdline"] or []))
-                 or (p.info["cmdline"] or [])[:1] == ["bwrap"]]
+        stray = [p.info for p in psutil.process_iter(["pid", "cmdline", "environ"])
+                 if (p.info["environ"] or {}).get("NNFS_TEST_BATCH") == self.batch]
         assert not stray, f"processes outlived the batch: {stray}"
 
     def close(self):
@@ -307,7 +307,8 @@ def run_batch(host, subs, as_user=None):
     command = [*GRADE, str(subs), "--out", str(out), *OPTIONS]
     if as_user is not None:
         command = unprivileged(command, as_user)
-    done = subprocess.run(command, capture_output=True, text=True, timeout=400)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=400,
+                          env={**os.environ, "NNFS_TEST_BATCH": host.batch})
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     snapshot = (out / "grades.csv").read_bytes()
     time.sleep(6)                                   # the daemon's moment: it must be gone already
