@@ -98,6 +98,7 @@ class Cgroups:
     def for_batch(cls):
         root = Path("/sys/fs/cgroup")
         name = f"nnfs-grade-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        parents = []
         try:
             if (root / "cgroup.controllers").exists():                      # cgroup v2
                 own = root / _own_cgroup("")
@@ -111,14 +112,13 @@ class Cgroups:
                     parent.mkdir()
                     (parent / "cgroup.subtree_control").write_text("+memory +pids")
                 return cls([parent])
-            parents = []
             for controller in ("memory", "pids"):
                 parent = root / controller / _own_cgroup(controller) / name
                 parent.mkdir()
                 parents.append(parent)
             return cls(parents)
         except OSError as error:
-            for parent in locals().get("parents", []):
+            for parent in parents:
                 _remove_group(parent)
             return cls([], f"no cgroup could be made ({error.strerror or error})")
 
