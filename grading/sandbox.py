@@ -240,17 +240,18 @@ def shared_paths():
 
 def bwrap_argv(limits, shared, kernel_args, connection_fd):
     """The bubblewrap command that runs the kernel (reading its connection file from ``connection_fd``)."""
-    argv = ["bwrap", *_namespaces()]
+    size = str(limits.disk_mb * 2**20)
+    # The private mounts first, then the shared paths: a Python or a course under /tmp (a CI
+    # checkout, say) must be bound on top of the kernel's own /tmp, not hidden by it.
+    argv = ["bwrap", *_namespaces(), "--proc", "/proc", "--dev", "/dev",
+            "--size", size, "--tmpfs", HOME, "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/dev/shm",
+            "--size", str(2**20), "--tmpfs", IPC, "--perms", "0400", "--file", str(connection_fd), CONNECTION]
     for path in shared:
         argv += ["--ro-bind", path, path]
     for link, target in (("/lib", "usr/lib"), ("/lib64", "usr/lib64"), ("/lib32", "usr/lib32"), ("/bin", "usr/bin")):
         if os.path.islink(link) and os.path.exists(link):
             argv += ["--symlink", target, link]
-    size = str(limits.disk_mb * 2**20)
-    argv += ["--proc", "/proc", "--dev", "/dev",
-             "--size", size, "--tmpfs", HOME, "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/dev/shm",
-             "--size", str(2**20), "--tmpfs", IPC, "--perms", "0400", "--file", str(connection_fd), CONNECTION,
-             "--remount-ro", "/", "--chdir", HOME, "--clearenv"]
+    argv += ["--remount-ro", "/", "--chdir", HOME, "--clearenv"]
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": HOME, "LANG": "C.UTF-8",
            "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
            "JUPYTER_RUNTIME_DIR": "/tmp/jupyter", "PYTHONDONTWRITEBYTECODE": "1", **ONE_BLAS_THREAD}

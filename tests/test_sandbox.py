@@ -420,3 +420,13 @@ def test_without_bubblewrap_grade_refuses_and_says_what_to_do(tmp_path, monkeypa
     assert "bubblewrap (bwrap) is not installed" in err and "apt-get install bubblewrap" in err
     assert "--unsafe-no-sandbox" in err
     assert not (tmp_path / "out" / "grades.csv").exists(), "no student code may run without the sandbox"
+
+
+def test_a_python_or_course_under_tmp_stays_visible_to_the_kernel():
+    """A checkout under /tmp (a CI clone) is bound after the kernel's private /tmp, not hidden by it."""
+    from grading.sandbox import Limits, bwrap_argv
+
+    argv = bwrap_argv(Limits(), ["/usr/lib", "/tmp/ci/.venv", "/tmp/ci/nnlib"], [], 3)
+    private_tmp = max(i for i, a in enumerate(argv) if a == "--tmpfs" and argv[i + 1] == "/tmp")
+    for path in ("/tmp/ci/.venv", "/tmp/ci/nnlib"):
+        assert argv.index(path) > private_tmp, f"{path} would be hidden under the kernel's /tmp"
