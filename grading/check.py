@@ -6,7 +6,6 @@ folder: where bubblewrap works (see grading.sandbox) the kernel runs in the sand
 grading, so a notebook behaves here as it will when graded; elsewhere it runs as an ordinary kernel.
 """
 
-import json
 import os
 import tempfile
 from contextlib import contextmanager
@@ -25,9 +24,7 @@ def kernel_options():
     from traitlets.config import Config
 
     with tempfile.TemporaryDirectory(prefix="nnfs-check-") as work:
-        spec = Path(work) / "kernels" / "nnfs-sandbox"
-        spec.mkdir(parents=True)
-        (spec / "kernel.json").write_text(json.dumps(sandbox.kernel_spec(sandbox.Limits())), encoding="utf-8")
+        sandbox.install_kernel_spec(work, "nnfs-sandbox", sandbox.kernel_spec(sandbox.Limits()))
         (Path(work) / "ipc").mkdir()
         config = Config()
         config.KernelManager.transport, config.KernelManager.ip = "ipc", str(Path(work) / "ipc" / "k")

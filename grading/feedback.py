@@ -19,9 +19,8 @@ import re
 
 import nbformat
 
-HIDDEN_START = "### BEGIN HIDDEN TESTS"
-_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+from nnfs_check import ANSI, CELL_LINE, HIDDEN_START  # one definition, shared with the checker
+
 MAX_OUTPUT_CHARS = 5000
 
 HIDDEN_FAILURE = ("A hidden test in this cell failed. Hidden tests check edge cases: inputs of other "
@@ -50,10 +49,10 @@ def describe_failure(cell):
     n_visible = visible_lines(cell.source)
     for output in cell.get("outputs", []):
         if output.output_type == "error":
-            trace = _ANSI.sub("", "\n".join(output.get("traceback", [])))
-            line = _CELL_LINE.search(trace)
+            trace = ANSI.sub("", "\n".join(output.get("traceback", [])))
+            line = CELL_LINE.search(trace)
             if line and int(line.group(1)) <= n_visible:
-                return f"{output.ename}: {_ANSI.sub('', output.evalue)}".strip()
+                return f"{output.ename}: {ANSI.sub('', output.evalue)}".strip()
             if output.ename == "CellTimeoutError":
                 return "This cell ran out of time: look for an endless loop or very slow code."
             return HIDDEN_FAILURE
@@ -87,7 +86,7 @@ def _safe_outputs(outputs):
         if kind == "stream":
             safe.append(nbformat.v4.new_output("stream", name="stdout", text=_cap(str(output.get("text", "")))))
         elif kind == "error":
-            text = _ANSI.sub("", f"{output.get('ename', '')}: {output.get('evalue', '')}")
+            text = ANSI.sub("", f"{output.get('ename', '')}: {output.get('evalue', '')}")
             safe.append(nbformat.v4.new_output("stream", name="stdout", text=_cap(text)))
         elif kind in ("display_data", "execute_result"):
             data = output.get("data", {})

@@ -83,9 +83,7 @@ def _child(scratch, ipc, assignment, student, cell_timeout, spec, finish):
         os.dup2(devnull, 0)
         os.dup2(log, 1)
         os.dup2(log, 2)
-        kernels = scratch / "jupyter" / "kernels" / "python3"
-        kernels.mkdir(parents=True)
-        (kernels / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+        sandbox.install_kernel_spec(scratch / "jupyter", "python3", spec)
         os.environ["JUPYTER_PATH"] = str(scratch / "jupyter")
         os.environ["JUPYTER_RUNTIME_DIR"] = str(scratch / "runtime")
         from nbgrader.converters import Autograde
@@ -151,8 +149,9 @@ class Batch:
         self.force, self.progress = force, progress
         self.limits = sandbox.Limits(memory_mb=int(memory_mb), cpu_seconds=int(student_timeout))
         self.sandboxed = bool(sandboxed)
-        if self.sandboxed and sandbox.unavailable_reason():
-            raise GradingError(f"{sandbox.unavailable_reason()}.\nStudent code must not run unsandboxed. To grade "
+        reason = sandbox.unavailable_reason() if self.sandboxed else None
+        if reason:
+            raise GradingError(f"{reason}.\nStudent code must not run unsandboxed. To grade "
                                "anyway, knowing what is then unprotected, pass --unsafe-no-sandbox.")
         self.results = {}
 

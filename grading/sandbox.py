@@ -353,6 +353,13 @@ def kernel_spec(limits, shared=None, cgroups=()):
             "interrupt_mode": "message", "metadata": {"debugger": False}}
 
 
+def install_kernel_spec(folder, name, spec):
+    """Write ``spec`` as kernel ``name`` under ``folder/kernels`` (put ``folder`` on JUPYTER_PATH)."""
+    target = Path(folder) / "kernels" / name
+    target.mkdir(parents=True)
+    (target / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+
+
 def plain_kernel_spec(limits):
     """A kernelspec for when no sandbox is possible: an ordinary kernel under the per-process limits."""
     options = {"limits": asdict(limits)}

@@ -31,8 +31,8 @@ __all__ = ["Task", "run_notebook", "tasks", "check", "format_table", "main"]
 
 NOT_STARTED = "raise NotImplementedError()"
 HIDDEN_START = "### BEGIN HIDDEN TESTS"
-_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 HIDDEN_FAILURE = ("a hidden test (an edge case: another shape, a single example as well as a batch, "
                   "an extreme value) failed")
 
@@ -114,10 +114,10 @@ def _message(cell, error):
     lines = cell.source.splitlines()
     hidden_from = next((i + 1 for i, line in enumerate(lines) if line.strip() == HIDDEN_START), None)
     if hidden_from is not None:
-        where = _CELL_LINE.findall(_ANSI.sub("", "\n".join(error.get("traceback", []))))
+        where = CELL_LINE.findall(ANSI.sub("", "\n".join(error.get("traceback", []))))
         if not where or int(where[0]) > hidden_from:   # the first frame is the test cell's own line
             return HIDDEN_FAILURE
-    return f"{error.ename}: {_ANSI.sub('', error.evalue)}".strip()
+    return f"{error.ename}: {ANSI.sub('', error.evalue)}".strip()
 
 
 def tasks(nb):
@@ -148,7 +148,7 @@ def tasks(nb):
             if broken is not None:
                 e = _error(broken)
                 message = (f"your code in the cell above the test raised "
-                           f"{e.ename}: {_ANSI.sub('', e.evalue)}").strip()
+                           f"{e.ename}: {ANSI.sub('', e.evalue)}").strip()
             task = Task(meta["grade_id"], float(meta.get("points", 0)), "FAILED", message)
         found.append(task)
         own = []
