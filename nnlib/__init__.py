@@ -19,6 +19,7 @@ optim.lr_scheduler  learning-rate schedules (StepLR, ExponentialLR, CosineAnneal
 regularization  L1/L2 penalties, early stopping, parameter averaging
 training    a fit loop, evaluate and accuracy
 gradcheck   central-difference gradient checking
+testing     plain-data conversion for the exercise tests
 datasets    seeded synthetic data and scikit-learn's bundled data sets
 plotting    figures used throughout the course
 """
