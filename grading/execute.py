@@ -27,6 +27,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Exec
 from traitlets import Integer, default
 
 from grading.outputs import TidyOutputs
+from grading.tripwires import MARK
 
 MAX_MESSAGE_BYTES = 32 * 2**20
 CUT = "\n... [the grader kept only the first {limit:,} bytes of this notebook's output]\n"
@@ -54,10 +55,12 @@ class CappedExecute(Execute):
     """nbgrader's Execute, keeping at most ``max_output_bytes`` of output for the whole notebook.
 
     Error outputs are always kept (a failed test must still score 0), with their tracebacks cut
-    later by TidyOutputs.
+    later by TidyOutputs. The grader's own tripwire cells (grading/tripwires.py) have a small budget
+    of their own, so that a flood of output before them cannot silence them.
     """
 
     max_output_bytes = Integer(2_000_000, help="output kept per notebook, in bytes").tag(config=True)
+    tripwire_bytes = 20_000
 
     def preprocess(self, nb, resources=None, km=None):
         self._output_bytes, self._cut_noted = 0, set()
@@ -65,11 +68,15 @@ class CappedExecute(Execute):
 
     def output(self, outs, msg, display_id, cell_index):
         if msg["msg_type"] != "error":
-            self._output_bytes += _size(msg)
-            if self._output_bytes > self.max_output_bytes:
+            if MARK in self.nb.cells[cell_index].get("metadata", {}):      # the grader's own cell
+                used, limit = sum(_size({"content": o}) for o in outs) + _size(msg), self.tripwire_bytes
+            else:
+                self._output_bytes += _size(msg)
+                used, limit = self._output_bytes, self.max_output_bytes
+            if used > limit:
                 if cell_index not in self._cut_noted:
                     self._cut_noted.add(cell_index)
-                    outs.append(new_output("stream", name="stdout", text=CUT.format(limit=self.max_output_bytes)))
+                    outs.append(new_output("stream", name="stdout", text=CUT.format(limit=limit)))
                 return None
         return super().output(outs, msg, display_id, cell_index)
 

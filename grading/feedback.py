@@ -1,35 +1,49 @@
-"""Feedback pages for students: their notebook with scores, and no hidden tests.
+"""Feedback pages for students: the released exercise with their answers, their scores and no hidden tests.
 
-nbgrader's own feedback shows the hidden tests' source and, when one fails, its traceback,
-which gives the answers away. Here each test cell keeps only its visible part; a failure in
-the visible part shows its message (the messages are written to teach), and a failure in the
-hidden part says only that an edge case failed.
+nbgrader's own feedback shows the hidden tests' source and, when one fails, its traceback, which
+gives the answers away. A kernel's output cannot be trusted either: an answer cell that prints
+``In`` (the text of every cell run so far) or raises an exception whose message quotes the test
+being run would carry hidden tests into the page. So the page is built from trusted data only:
 
-Everything the student controls is shown as text, never as HTML: outputs keep only plain text
-and PNG images, the student's own Markdown cells are shown verbatim, attachments are dropped,
-and nbconvert's sanitizer cleans what remains. No student script runs in a feedback page, and
-no student text can pose as a score.
+- the released notebook (task text and the visible part of each test, as the student has it),
+- the student's own answer code, as submitted (no output of the run is shown),
+- per task, the score and, when a test failed, what failed: the message of a failing *visible*
+  assertion of the test cell itself (it is written to teach, e.g. "expected 5.0, got 2.5"), or the
+  name of the error the student's code raised while a visible test called it, or that a hidden
+  test failed, which never says more. A message that quotes hidden test code is withheld.
+
+The released notebook, the course's own text, is rendered once per batch by nbconvert; each
+student's parts go into it as escaped text (:class:`Page`). No student script or HTML runs in a
+feedback page, and no student text can pose as a score. (nbconvert's sanitizer is not needed for
+the course's own text, and it would escape every heading and paragraph of it.)
 """
 
-import base64
-import binascii
 import functools
 import html
 import re
+import secrets
 
 import nbformat
 
-from nnfs_check import ANSI, CELL_LINE, HIDDEN_START  # one definition, shared with the checker
+from nnfs_check import ANSI, HIDDEN_START  # one definition, shared with the checker
 
-MAX_OUTPUT_CHARS = 5000
-
+MAX_MESSAGE_CHARS = 800
 HIDDEN_FAILURE = ("A hidden test in this cell failed. Hidden tests check edge cases: inputs of other "
                   "shapes, a single example as well as a batch, and extreme values.")
+UNLOCATED_FAILURE = "A test in this cell failed."
+TIMEOUT = "This cell ran out of time: look for an endless loop or very slow code."
+WITHHELD = " (its message was withheld because it quoted test code)"
+FRAME = re.compile(r"^(?:Cell In\[(\d+)\], line (\d+)|File [^\n]*?:\d+)", re.M)
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,60}")
 
 
 def is_test_cell(cell):
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+def _nbgrader(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def visible_lines(source):
@@ -41,22 +55,40 @@ def visible_lines(source):
     return len(lines)
 
 
-def describe_failure(cell):
-    """A safe one-paragraph description of why a test cell failed, or None if it passed.
+def _quotes_hidden(message, hidden_lines):
+    flat = " ".join(message.split())
+    return any(len(line) >= 8 and (line in message or " ".join(line.split()) in flat) for line in hidden_lines)
 
-    ``cell`` is an executed test cell whose source still contains its hidden tests.
+
+def describe_failure(cell, source):
+    """A safe description of why the executed test cell ``cell`` failed, or None if it passed.
+
+    ``source`` is the test cell's full source (hidden tests included) from the instructor's notebook,
+    not from the run. Which line failed comes from the traceback's frames: the first frame must be
+    this cell's own run (``Cell In[n]`` with n its execution count).
     """
-    n_visible = visible_lines(cell.source)
-    for output in cell.get("outputs", []):
-        if output.output_type == "error":
-            trace = ANSI.sub("", "\n".join(output.get("traceback", [])))
-            line = CELL_LINE.search(trace)
-            if line and int(line.group(1)) <= n_visible:
-                return f"{output.ename}: {ANSI.sub('', output.evalue)}".strip()
-            if output.ename == "CellTimeoutError":
-                return "This cell ran out of time: look for an endless loop or very slow code."
-            return HIDDEN_FAILURE
-    return None
+    error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+    if error is None:
+        return None
+    if error.get("ename") == "CellTimeoutError":
+        return TIMEOUT
+    lines = source.splitlines()
+    n_visible = visible_lines(source)
+    frames = FRAME.findall(ANSI.sub("", "\n".join(str(t) for t in error.get("traceback", []))))
+    if not frames or frames[0][0] != str(cell.get("execution_count")):
+        return UNLOCATED_FAILURE
+    line = int(frames[0][1])
+    if line > n_visible:
+        return HIDDEN_FAILURE
+    ename = str(error.get("ename", ""))
+    ename = ename if IDENTIFIER.fullmatch(ename) else "an error"
+    if len(frames) == 1 and ename == "AssertionError":
+        message = ANSI.sub("", str(error.get("evalue", ""))).strip()[:MAX_MESSAGE_CHARS]
+        if _quotes_hidden(message, [ln.strip() for ln in lines[n_visible:]]):
+            return "A visible test in this cell failed" + WITHHELD + "."
+        return f"AssertionError: {message}" if message else "AssertionError"
+    shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return f"Your code raised {ename} while this visible test ran: {shown}"
 
 
 def _without_hidden(source):
@@ -67,80 +99,62 @@ def _without_hidden(source):
     return "\n".join(lines[:n] + ["# (hidden tests are not shown)"])
 
 
-def _cap(text):
-    return text if len(text) <= MAX_OUTPUT_CHARS else text[:MAX_OUTPUT_CHARS] + "\n... (output truncated)"
+class Page:
+    """The feedback page of one assignment, rendered once per batch and filled in per student.
 
-
-def _png(data):
-    try:
-        return isinstance(data, str) and base64.b64decode(data, validate=True)[:8] == b"\x89PNG\r\n\x1a\n"
-    except (binascii.Error, ValueError):
-        return False
-
-
-def _safe_outputs(outputs):
-    """Outputs as plain text (and PNG images): no HTML, JavaScript, SVG or Markdown from the kernel."""
-    safe = []
-    for output in outputs:
-        kind = output.get("output_type")
-        if kind == "stream":
-            safe.append(nbformat.v4.new_output("stream", name="stdout", text=_cap(str(output.get("text", "")))))
-        elif kind == "error":
-            text = ANSI.sub("", f"{output.get('ename', '')}: {output.get('evalue', '')}")
-            safe.append(nbformat.v4.new_output("stream", name="stdout", text=_cap(text)))
-        elif kind in ("display_data", "execute_result"):
-            data = output.get("data", {})
-            if _png(data.get("image/png")):
-                safe.append(nbformat.v4.new_output("display_data", data={"image/png": data["image/png"]}))
-            elif isinstance(data.get("text/plain"), str):
-                safe.append(nbformat.v4.new_output("stream", name="stdout", text=_cap(data["text/plain"])))
-    return safe
-
-
-def _verbatim(text):
-    """A Markdown cell that shows ``text`` exactly, as a block of plain text."""
-    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
-    return nbformat.v4.new_markdown_cell(f"*Your notes:*\n\n{fence}text\n{text}\n{fence}")
-
-
-def escape_markdown(text):
-    """``text`` with Markdown and HTML special characters escaped, for the page's own header."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&])", r"\\\1", str(text))
-
-
-def feedback_notebook(nb, scores, max_scores, header_lines):
-    """A copy of the autograded notebook ``nb`` that is safe to show the student.
-
-    ``scores`` / ``max_scores``: {grade_id: points}. ``header_lines``: markdown lines to show
-    at the top (total, notes).
+    nbconvert renders the released notebook once (about 0.3 s of CPU), with a placeholder where each
+    student's part goes: the header, each answer, and each test's result and score. ``fill`` then
+    puts each student's parts in as escaped text, which takes milliseconds.
+    ``release``: the released notebook; ``source``: the instructor's notebook (full test cells).
     """
-    nb = nbformat.from_dict(nb)
-    cells = [nbformat.v4.new_markdown_cell("\n".join(header_lines))]
-    for cell in nb.cells:
-        cell.pop("attachments", None)
-        if cell.cell_type == "markdown" and not cell.get("metadata", {}).get("nbgrader", {}).get("locked"):
-            cells.append(_verbatim(cell.source))
-            continue
-        if cell.cell_type == "raw":
-            cells.append(_verbatim(cell.source))
-            continue
-        if not is_test_cell(cell):
-            if cell.cell_type == "code":
-                cell.outputs = _safe_outputs(cell.outputs)
-            cells.append(cell)
-            continue
-        gid = cell.metadata.nbgrader.grade_id
-        failure = describe_failure(cell)
-        cell.source = _without_hidden(cell.source)
-        cell.outputs = [] if failure is None else [
-            nbformat.v4.new_output("stream", name="stdout", text=failure)]
-        cells.append(cell)
-        score, top = scores.get(gid), max_scores.get(gid, 0)
-        mark = "✓" if score == top else "✗"
-        cells.append(nbformat.v4.new_markdown_cell(
-            f"**{mark} {gid}: {_fmt(score)} / {_fmt(top)} points**"))
-    nb.cells = cells
-    return nb
+
+    def __init__(self, release, source, title):
+        self.slot = f"nnfsslot{secrets.token_hex(6)}n"
+        self.full = {_nbgrader(c).get("grade_id"): c.source for c in source.cells if is_test_cell(c)}
+        self.answers, self.tests = [], []
+        cells = [self._placeholder("header")]
+        for cell in release.cells:
+            gid = _nbgrader(cell).get("grade_id")
+            if cell.cell_type == "markdown":
+                cells.append(nbformat.v4.new_markdown_cell(cell.source))
+            elif cell.cell_type == "code" and _nbgrader(cell).get("solution"):
+                self.answers.append(gid)
+                cells.append(self._placeholder(f"answer{len(self.answers)}"))
+            elif is_test_cell(cell):
+                self.tests.append(gid)
+                cells.append(nbformat.v4.new_code_cell(_without_hidden(self.full.get(gid, cell.source))))
+                cells.append(self._placeholder(f"test{len(self.tests)}"))
+            elif cell.cell_type == "code":
+                cells.append(nbformat.v4.new_code_cell(cell.source))
+        nb = nbformat.v4.new_notebook(metadata={k: v for k, v in release.metadata.items()
+                                                if k in ("kernelspec", "language_info")})
+        nb.cells = cells
+        self.html = to_html(nb, title)
+
+    def _placeholder(self, name):
+        return nbformat.v4.new_markdown_cell(f"{self.slot}{name}")
+
+    def fill(self, title, lines, executed, scores, max_scores):
+        """The page for one student: ``lines`` (plain text) at the top, then the exercise.
+
+        ``executed``: the autograded notebook; only its answer cells' source and its test cells'
+        errors are read. ``scores`` / ``max_scores``: {grade_id: points}.
+        """
+        answers = {_nbgrader(c).get("grade_id"): c.source for c in executed.cells
+                   if c.cell_type == "code" and _nbgrader(c).get("solution")}
+        runs = {_nbgrader(c).get("grade_id"): c for c in executed.cells if is_test_cell(c)}
+        parts = {"header": f"<h1>{html.escape(title)}</h1>" + "".join(f"<p>{html.escape(line)}</p>" for line in lines)}
+        for n, gid in enumerate(self.answers, 1):
+            code = answers.get(gid, "# (missing from the submission)")
+            parts[f"answer{n}"] = f'<pre class="nnfs-answer">{html.escape(str(code))}</pre>'
+        for n, gid in enumerate(self.tests, 1):
+            run = runs.get(gid)
+            failure = UNLOCATED_FAILURE if run is None else describe_failure(run, self.full.get(gid, ""))
+            score, top = scores.get(gid), max_scores.get(gid, 0)
+            mark = "✓" if score == top else "✗"
+            parts[f"test{n}"] = ("" if failure is None else f'<pre class="nnfs-failure">{html.escape(failure)}</pre>') + \
+                f"<p><strong>{mark} {html.escape(gid)}: {_fmt(score)} / {_fmt(top)} points</strong></p>"
+        return re.sub(rf"<p>{self.slot}(\w+)</p>", lambda m: parts.get(m.group(1), ""), self.html)
 
 
 def _fmt(x):
@@ -151,11 +165,11 @@ def _fmt(x):
 def _exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", sanitize_html=True)
+    return HTMLExporter(template_name="lab")
 
 
 def to_html(nb, title):
-    """Render a notebook as a standalone HTML page (one exporter, made once, is reused)."""
+    """Render a notebook of the course's own (trusted) text as a standalone HTML page."""
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 

@@ -28,7 +28,7 @@ import nbformat
 import psutil
 from tqdm import tqdm
 
-from grading import feedback, sandbox
+from grading import feedback, sandbox, tripwires
 from grading.course import COURSE_ID, ROOT, GradingError, make_course, run_converter
 from grading.report import write_atomic, write_csv
 from grading.submissions import discover, load_checked
@@ -113,8 +113,6 @@ def _preload():
     import nbgrader.preprocessors  # noqa: F401
     from jupyter_client import manager  # noqa: F401
 
-    feedback.to_html(nbformat.v4.new_notebook(), "warm-up")
-
 
 def _kill_tree(pid):
     """Kill a child process and every descendant it has (kernels run in sessions of their own)."""
@@ -186,7 +184,7 @@ class Batch:
             if sub.problem is None:
                 nb, notes = load_checked(sub.path, self.release)
                 sub.notes.extend(notes)
-                sub.review = review_reasons(nb)
+                sub.review = review_reasons(nb, self.locked_ids)
                 return self._scratch_course(sub, nb)
         except ValueError as error:
             sub.problem = str(error)
@@ -196,11 +194,14 @@ class Batch:
         return None
 
     def _scratch_course(self, sub, nb):
+        """A copy of the template course with the submission in it, armed with the tripwires."""
         scratch = self.work / "students" / sub.student
         shutil.copytree(self.template, scratch)
         target = scratch / "submitted" / sub.student / self.assignment.name / self.assignment.notebook
         target.parent.mkdir(parents=True)
-        nbformat.write(nb, target)
+        armed, sub.nonce, reasons = tripwires.arm(nb, self.source)
+        sub.review.extend(reasons)
+        nbformat.write(armed, target)
         return scratch
 
     def _kernel_spec(self, key):
@@ -245,22 +246,23 @@ class Batch:
         except MissingEntry:
             return self._error_outcome(student, "nbgrader recorded no scores for this notebook", notes)
         nb = nbformat.read(graded_nb, as_version=4)
+        review = list(sub.review) + tripwires.tripped(nb, sub.nonce, self.max_scores)
+        nb = tripwires.disarm(nb)
         messages = list(notes)
         for cell in nb.cells:
             for out in cell.get("outputs", []):
                 if out.get("ename") == "CellTimeoutError":
                     messages.append(f"a cell was stopped after the {self.cell_timeout} s limit per cell")
         total = sum(scores.values())
-        result = Result(student, "graded", scores, total, self.max_total, messages, review=list(sub.review),
+        result = Result(student, "graded", scores, total, self.max_total, messages, review=review,
                         nbgrader=recorded)
-        header = [f"# {self.assignment.name}: feedback for {student}", "",
-                  f"**Score: {total:g} / {self.max_total:g}**", ""]
-        header += [f"- {feedback.escape_markdown(m)}" for m in messages]
-        header += ["", "Each test cell below shows its visible tests and its points. Hidden tests "
-                   "(edge cases) ran too but are not shown."]
+        lines = [f"Score: {total:g} / {self.max_total:g}", *messages,
+                 "Below: the exercise with your answers. Each test cell shows its visible tests and your "
+                 "points. Hidden tests (edge cases) ran too but are not shown, and neither are the outputs "
+                 "of your cells: run the notebook yourself to see them."]
         try:
-            page = feedback.to_html(feedback.feedback_notebook(nb, scores, self.max_scores, header),
-                                    f"{self.assignment.name} - {student}")
+            page = self.page.fill(f"{self.assignment.name}: feedback for {student}", lines, nb, scores,
+                                  self.max_scores)
         except Exception as error:  # noqa: BLE001 - the scores stand; only the page is simpler
             page = feedback.scores_page(student, self.assignment.name, scores, self.max_scores,
                                         f"the full feedback page could not be rendered ({type(error).__name__})")
@@ -293,12 +295,15 @@ class Batch:
 
     def _keep_notebooks(self, student, scratch):
         """Keep nbgrader's submitted and autograded notebooks of a student (for ``--gradebook``) in
-        ``out/nbgrader/``, laid out as in a course folder; drop older ones of an ungraded student."""
+        ``out/nbgrader/``, laid out as in a course folder, without the grader's tripwire cells; drop
+        older ones of an ungraded student."""
         for kind in ("submitted", "autograded"):
             target = self.out / "nbgrader" / kind / student / self.assignment.name
             shutil.rmtree(target, ignore_errors=True)
             if scratch is not None:
-                shutil.copytree(scratch / kind / student / self.assignment.name, target, symlinks=True)
+                kept = scratch / kind / student / self.assignment.name / self.assignment.notebook
+                target.mkdir(parents=True)
+                nbformat.write(tripwires.disarm(nbformat.read(kept, as_version=4)), target / kept.name)
 
     # -- the batch ---------------------------------------------------------------------------
     def run(self):
@@ -309,7 +314,8 @@ class Batch:
         """
         subs = discover(self.submissions, self.assignment.notebook)
         self.out.mkdir(parents=True, exist_ok=True)
-        self.tasks = tasks_of(nbformat.read(self.assignment.source, as_version=4))
+        self.source = nbformat.read(self.assignment.source, as_version=4)
+        self.tasks = tasks_of(self.source)
         if not self.tasks:
             raise GradingError(f"{self.assignment.source} has no graded test cells")
         self.max_scores = dict(self.tasks)
@@ -332,6 +338,9 @@ class Batch:
         try:
             self.template = self.work / "template"
             self.release = nbformat.read(make_course(self.assignment, self.template), as_version=4)
+            self.locked_ids = {c.metadata.nbgrader.grade_id for c in self.release.cells
+                               if c.get("metadata", {}).get("nbgrader", {}).get("locked")}
+            self.page = feedback.Page(self.release, self.source, f"{self.assignment.name}: feedback")
             _preload()
             self.shared = sandbox.shared_paths()
             self.cgroups = sandbox.Cgroups.for_batch() if self.sandboxed else sandbox.Cgroups([])

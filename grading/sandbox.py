@@ -225,12 +225,12 @@ def cgroup_note(reason, limits):
 # -- the kernel's view of the file system ---------------------------------------------------------------
 
 def shared_paths():
-    """What the kernel reads: the Python environment, nnlib and the system's libraries."""
+    """What the kernel reads: the Python environment, nnlib, the system's libraries and font set-up."""
     import importlib.util
 
     nnlib = Path(importlib.util.find_spec("nnlib").origin).parent
     paths = [Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent, nnlib]
-    paths += [Path(p) for p in ("/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/bin", "/usr/share")]
+    paths += [Path(p) for p in ("/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/bin", "/usr/share", "/etc/fonts")]
     keep = []
     for path in sorted({p.resolve() for p in paths if p.exists()}, key=lambda p: len(p.parts)):
         if not any(k == path or k in path.parents for k in keep):

@@ -38,6 +38,7 @@ class Submission:
     problem: str | None = None
     notes: list = field(default_factory=list)
     review: list = field(default_factory=list)
+    nonce: str = ""             # the tripwires' nonce for this student's run (grading/tripwires.py)
 
 
 def _student_id(name):

@@ -1,13 +1,21 @@
-"""Shared pytest set-up: a headless plotting backend, a seeded generator for every test, one
-build of the website for the whole session (used by test_book.py and test_browser.py), and the
-browser helpers (a static server, Chromium, an offline browser context) for the browser tests."""
+"""Shared pytest set-up: one BLAS thread per process, a headless plotting backend, a seeded
+generator for every test, one build of the website for the whole session (used by test_book.py
+and test_browser.py), and the browser helpers (a static server, Chromium, an offline browser
+context) for the browser tests."""
+
+import os
+
+# Two test workers already keep both cores busy; BLAS threads on top of them only wait for each
+# other (the capstone test took 27 s of CPU with them, 5 s without). Kernels and subprocesses
+# started by the tests inherit this. (The Makefile sets it too, before NumPy is first imported.)
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import contextlib
 import fcntl
 import functools
 import http.server
 import json
-import os
 import shutil
 import subprocess
 import sys

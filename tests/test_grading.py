@@ -242,16 +242,22 @@ def test_deleted_cells_are_restored_in_place(tmp_path, toy_release):
     assert any("'test_add' was missing" in n for n in notes)
 
 
-def test_describe_failure_never_shows_hidden_code():
+def test_describe_failure_never_shows_hidden_code_or_a_message_from_student_code():
     source = 'assert f(1) == 1, "visible"\n### BEGIN HIDDEN TESTS\nassert f(2) == 4, "secret"\n### END HIDDEN TESTS'
-    cell = nbformat.v4.new_code_cell(source)
+    cell = nbformat.v4.new_code_cell(source, execution_count=4)
     cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 1}
-    error = nbformat.v4.new_output("error", ename="AssertionError", evalue="secret",
-                                   traceback=["\x1b[0;31mCell In[4], line 3\x1b[0m", "AssertionError: secret"])
-    cell.outputs = [error]
-    assert feedback.describe_failure(cell) == feedback.HIDDEN_FAILURE
-    error.traceback = ["Cell In[4], line 1", "AssertionError: visible"]
-    error.evalue = "visible"
-    assert feedback.describe_failure(cell) == "AssertionError: visible"
+
+    def fails(evalue, *frames, ename="AssertionError"):
+        cell.outputs = [nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=list(frames))]
+        return feedback.describe_failure(cell, source)
+
+    assert fails("secret", "\x1b[0;31mCell In[4], line 3\x1b[0m") == feedback.HIDDEN_FAILURE
+    assert fails("visible", "Cell In[4], line 1") == "AssertionError: visible"
+    # raised inside the student's function: its message could quote anything, so only its type is shown
+    assert fails("assert f(2) == 4", "Cell In[4], line 1", "Cell In[2], line 3", ename="ValueError") == \
+        "Your code raised ValueError while this visible test ran: assert f(1) == 1, \"visible\""
+    assert "withheld" in fails("it said: assert f(2) == 4, \"secret\"", "Cell In[4], line 1")
+    assert fails("visible", "Cell In[3], line 1") == feedback.UNLOCATED_FAILURE     # not this cell's run
+    assert fails("x", "Cell In[4], line 1", ename="<b>Evil</b>").startswith("Your code raised an error")
     cell.outputs = []
-    assert feedback.describe_failure(cell) is None
+    assert feedback.describe_failure(cell, source) is None

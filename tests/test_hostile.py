@@ -31,6 +31,15 @@ STRAY = "987654"                      # the argument of the background process a
 LONG_NAME = "a" * 250                 # a student folder name longer than any file system likes
 LONG_ID = "a" * 55 + "-" + hashlib.sha256(LONG_NAME.encode()).hexdigest()[:8]
 SCRIPT = "<script>document.title='pwned'</script>"
+KERNEL = "ip = getattr(__import__('IPy' + 'thon'), 'get_' + 'ipython')()"
+EQUALS_EVERYTHING = """\
+class Anything(float):
+    def __eq__(self, other):
+        return True
+    def __array_ufunc__(self, *args, **kwargs):
+        return True"""
+HIDDEN = ("hidden: add(-1, 1) should be 0", "plain_float(add(-1, 1))", "hidden: mean of a 2-D array",
+          "mean(np.ones((2, 3)))")
 BANNER = "<div style='font-size:40px'>Score: 5 / 5</div>"
 
 
@@ -82,6 +91,31 @@ except OSError:
         "patches_numpy": answers(add="np.allclose = lambda *a, **k: True\nnp.mean = lambda x: 2.0", wrong=True),
         "hides_errors": answers(add="get_ipython().set_custom_exc((AssertionError,), lambda *a, **k: None)",
                                 wrong=True),
+        # Tests bent at run time, with names built from strings so that no scan can read them: the
+        # tripwires (grading/tripwires.py) must flag each one, naming the tasks not to trust.
+        "empties_tests": answers(add=f"{KERNEL}\ngetattr(ip, 'input_transformers_' + 'cleanup').append(\n"
+                                 "    lambda lines: ['pass\\n'] if 'ass' + 'ert' in ''.join(lines) else lines)", wrong=True),
+        "swallows_errors": answers(add=f"{KERNEL}\ngetattr(ip, 'set_custom_' + 'exc')((Exception,), lambda *a, **k: None)",
+                                   wrong=True),
+        "traces": answers(add="getattr(__import__('s' + 'ys'), 'set' + 'trace')(lambda *a: None)", wrong=True),
+        "patches_quietly": answers(add="m = __import__('nu' + 'mpy')\nsetattr(m, 'all' + 'close', lambda *a, **k: True)",
+                                   wrong=True),
+        "fools_the_guard": answers(add=f"""{KERNEL}
+def bend(lines):
+    text = ''.join(lines)
+    if '_nnfs_check_' in text:        # answer the grader's checks as they expect
+        nonce = text.split('_nnfs_check_')[1][:16]
+        where = text.split("('")[1].split("')")[0] if "('" in text else 'at the end'
+        return [f"print('nnfs guard {{nonce}} ok {{where}}')\\n"]
+    return ['pass\\n'] if 'ass' + 'ert' in text else lines
+getattr(ip, 'input_transformers_' + 'cleanup').append(bend)""", wrong=True),
+        "equals_everything": {"add": EQUALS_EVERYTHING + "\ndef add(a, b):\n    return Anything()",
+                              "mean": "def mean(x):\n    return Anything()"},
+        # Hidden tests carried into the feedback: through printed output, display data and the
+        # message of an exception raised while a visible test runs.
+        "prints_hidden": answers(mean="print(In)\nfrom IPython.display import display, HTML\ndisplay(HTML(str(In)))"),
+        "raises_hidden": {"mean": GOOD["mean"], "add": "def add(a, b):\n"
+                          "    raise ValueError(' | '.join(globals()['I' + 'n'][-1].splitlines()))"},
     }
 
 
@@ -115,6 +149,11 @@ def broken_notebooks(release):
     def delete_answer(nb):
         nb.cells = [c for c in nb.cells if grade_id(c) != "mean"]
 
+    def forge_tripwire(nb):
+        fake = nbformat.v4.new_code_cell("print('nnfs guard 0 ok at the end')")
+        fake.metadata["nnfs_tripwire"] = {"kind": "check"}
+        nb.cells.append(fake)
+
     return {
         "edited_test": edited(release, {**GOOD, "add": WRONG["add"]}, edit_test),
         "deleted_tests": edited(release, GOOD, delete_tests),
@@ -122,6 +161,7 @@ def broken_notebooks(release):
         "bad_schema": edited(release, GOOD, bad_schema),
         "renamed_cell": edited(release, GOOD, rename),
         "deleted_answer": edited(release, GOOD, delete_answer),
+        "forged_tripwire": edited(release, GOOD, forge_tripwire),
     }
 
 
@@ -145,13 +185,22 @@ EXPECTED = {
     "memory_bomb": ("graded", {"test_add": 0, "test_mean": 3}, "", ""),
     "background": ("graded", {"test_add": 2, "test_mean": 3}, "", "imports subprocess"),
     "reads_solutions": ("graded", {"test_add": 0, "test_mean": 3}, "", "opens files"),
-    "reads_others": ("graded", {"test_add": 0, "test_mean": 3}, "", ""),
+    "reads_others": ("graded", {"test_add": 0, "test_mean": 3}, "", "imports glob"),
     "writes_gradebook": ("graded", {"test_add": 0, "test_mean": 0}, "", "imports sqlite3"),
     "network": ("graded", {"test_add": 2, "test_mean": 3}, "", "imports socket"),
     "huge_output": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
     "warns": ("graded", {"test_add": 2, "test_mean": 3}, "", ""),
     "patches_numpy": ("graded", {"test_add": 0, "test_mean": 0}, "", "reassigns np.allclose"),
     "hides_errors": ("graded", {"test_add": 0, "test_mean": 0}, "", "set_custom_exc"),
+    "empties_tests": ("graded", {"test_add": 2, "test_mean": 3}, "", "do not trust test_add, test_mean"),
+    "swallows_errors": ("graded", {"test_add": 0, "test_mean": 0}, "", "do not trust test_add, test_mean"),
+    "traces": ("graded", {"test_add": 0, "test_mean": 0}, "", "do not trust test_add, test_mean"),
+    "patches_quietly": ("graded", {"test_add": 0, "test_mean": 0}, "", "do not trust test_add, test_mean"),
+    "fools_the_guard": ("graded", {"test_add": 2, "test_mean": 3}, "", "must fail passed"),
+    "equals_everything": ("graded", {"test_add": 0, "test_mean": 0}, "", ""),
+    "prints_hidden": ("graded", {"test_add": 2, "test_mean": 3}, "", "reads the cells run so far"),
+    "raises_hidden": ("graded", {"test_add": 0, "test_mean": 3}, "", "edits globals()"),
+    "forged_tripwire": ("graded", {"test_add": 2, "test_mean": 3}, "", "marked as the grader's own"),
     "edited_test": ("graded", {"test_add": 0, "test_mean": 3}, "", ""),
     "deleted_tests": ("graded", {"test_add": 2, "test_mean": 3}, "'test_add' was missing and was restored", ""),
     "duplicated_cell": ("error", None, "appears more than once", ""),
@@ -281,6 +330,15 @@ def test_errors_have_blank_scores_so_they_cannot_pass_as_zero(corpus):
     for student, (status, *_) in EXPECTED.items():
         if status == "error":
             assert rows[student]["total"] == "" and rows[student]["test_add"] == "", student
+
+
+def test_no_hidden_test_reaches_a_feedback_page_or_the_csv(corpus):
+    _, _, _, out, *_ = corpus
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (out / "feedback").glob("*.html")}
+    pages["grades.csv"] = (out / "grades.csv").read_text(encoding="utf-8")
+    leaks = {name: [h for h in HIDDEN if h in text] for name, text in pages.items()}
+    assert not {k: v for k, v in leaks.items() if v}
+    assert "Your code raised ValueError while this visible test ran" in pages["raises_hidden.html"]
 
 
 def test_huge_output_is_capped(corpus):
