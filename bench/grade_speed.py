@@ -133,6 +133,13 @@ def compare(n, keep):
         print(f"(a) grading grade ({sandbox_state()}), load average {os.getloadavg()[0]:.1f} ...", flush=True)
         ours, our_code, our_totals = run_grading(work / "submissions", work / "grades", work / "grading.log")
         print(f"    {ours:.1f} s, exit code {our_code}")
+        db = f"sqlite:///{work / 'gradebook.db'}"
+        written, _ = timed([sys.executable, "-m", "grading", "grade", str(work / "submissions"), "--out",
+                            str(work / "grades"), "--assignment", CHAPTER, "--no-progress", "--db", db],
+                           ROOT, work / "db.log")
+        start, _ = timed([str(Path(sys.executable).parent / "nbgrader"), "--version"], ROOT, work / "start.log")
+        print(f"    the same command again with --db (nothing to regrade, written into a gradebook): "
+              f"{written:.1f} s, {written / start:.2f}x the time nbgrader takes to start ({start:.1f} s)")
         print(f"(b) plain nbgrader autograde, load average {os.getloadavg()[0]:.1f} ...", flush=True)
         theirs, their_code, their_totals = run_nbgrader(assignment, work / "submissions", work / "course",
                                                         work / "nbgrader.log")

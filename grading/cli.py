@@ -84,7 +84,8 @@ def _grade(args):
               "per student)", file=sys.stderr)
         return 2
     out = Path(args.out)
-    plot_summary(out / "summary.png", batch.tasks, results)
+    if batch.graded_now or not (out / "summary.png").exists():     # the same results draw the same plot
+        plot_summary(out / "summary.png", batch.tasks, results)
     print(summary_text(assignment.name, batch.tasks, results, time.monotonic() - start))
     print(f"wrote {out / 'grades.csv'}, {out / 'feedback'}/<student>.html and {out / 'summary.png'}")
     if args.gradebook or args.db:

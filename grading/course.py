@@ -19,12 +19,6 @@ from traitlets.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_ID = "nn-from-scratch"
 
-# jsonschema (imported by nbgrader through jupyter_server) loads the optional rfc3987_syntax package
-# for two string formats that no notebook uses; that import alone costs about 2.6 s of every command.
-# Marking it absent makes jsonschema skip those two formats, as it does where the package is not
-# installed.
-sys.modules.setdefault("rfc3987_syntax", None)
-
 # Jupyter finds kernels next to the interpreter: make the environment's scripts reachable even when
 # it is not activated.
 _BIN = str(Path(sys.executable).parent)

@@ -29,7 +29,7 @@ import psutil
 from tqdm import tqdm
 
 from grading import feedback, sandbox, tripwires
-from grading.course import COURSE_ID, ROOT, GradingError, make_course, run_converter
+from grading.course import COURSE_ID, GradingError, make_course, run_converter
 from grading.report import write_atomic, write_csv
 from grading.submissions import discover, load_checked
 from grading.tampering import review_reasons
@@ -151,7 +151,14 @@ class Batch:
         if reason:
             raise GradingError(f"{reason}.\nStudent code must not run unsandboxed. To grade "
                                "anyway, knowing what is then unprotected, pass --unsafe-no-sandbox.")
-        self.results = {}
+        self.source = nbformat.read(assignment.source, as_version=4)
+        self.tasks = tasks_of(self.source)           # [(grade_id, points)] of the test cells
+        if not self.tasks:
+            raise GradingError(f"{assignment.source} has no graded test cells")
+        self.max_scores = dict(self.tasks)
+        self.max_total = sum(self.max_scores.values())
+        self.results = {}                            # student -> Result, saved ones included
+        self.graded_now = 0                          # students graded by this run
 
     # -- files -------------------------------------------------------------------------------
     def _result_path(self, student):
@@ -314,12 +321,6 @@ class Batch:
         """
         subs = discover(self.submissions, self.assignment.notebook)
         self.out.mkdir(parents=True, exist_ok=True)
-        self.source = nbformat.read(self.assignment.source, as_version=4)
-        self.tasks = tasks_of(self.source)
-        if not self.tasks:
-            raise GradingError(f"{self.assignment.source} has no graded test cells")
-        self.max_scores = dict(self.tasks)
-        self.max_total = sum(self.max_scores.values())
         todo = []
         for sub in subs:
             previous = self._load_previous(sub.student)
@@ -329,6 +330,7 @@ class Batch:
                 todo.append(sub)
         if self.results:
             write_csv(self.out / "grades.csv", self.tasks, self.results.values())
+        self.graded_now = len(todo)
         if todo:
             self._grade_in_scratch(todo)
         return [self.results[s.student] for s in subs if s.student in self.results]

@@ -18,7 +18,6 @@ purpose, ``NNFS_CHROMIUM=/path/to/chrome`` to use another Chromium-based browser
 """
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path

@@ -31,13 +31,11 @@ from grading.course import COURSE_ID, find_assignments, make_course
 from grading.grade import Result
 from grading.gradebook import GradebookError, default_url, write_gradebook
 from notebook_builders import released, submission, write
+from toy import FIXTURES, GOOD, TOY
 
 # nbgrader's own Gradebook.add_submission trips SQLAlchemy's autoflush warnings (harmless)
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
-FIXTURES = Path(__file__).parent / "fixtures" / "grading"
-TOY = find_assignments(FIXTURES)["toy"]
-GOOD = {"add": "def add(a, b):\n    return b + a", "mean": "def mean(x):\n    return float(x.sum() / x.size)"}
 PARTIAL = {**GOOD, "mean": "def mean(x):\n    return float(sum(x) / len(x))"}    # loses test_mean's 3 points
 
 RESULTS = [

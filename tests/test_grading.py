@@ -3,21 +3,18 @@
 import csv
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from grading import feedback
 from grading.cli import main
-from grading.course import find_assignments, get_assignment, GradingError
+from grading.course import get_assignment, GradingError
 from grading.release import generate
 from grading.submissions import _normalise, discover, load_checked
 from notebook_builders import grade_id, released, solution_answers, submission, write
+from toy import FIXTURES, GOOD, TOY
 
-FIXTURES = Path(__file__).parent / "fixtures" / "grading"
-TOY = find_assignments(FIXTURES)["toy"]
-GOOD = {"add": "def add(a, b):\n    return b + a", "mean": "def mean(x):\n    return float(x.sum() / x.size)"}
 
 
 @pytest.fixture(scope="module")

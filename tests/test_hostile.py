@@ -12,21 +12,16 @@ import hashlib
 import os
 import socket
 import threading
-from pathlib import Path
 
 import nbformat
 import psutil
 import pytest
 
 from grading.cli import main
-from grading.course import find_assignments
 from grading.sandbox import unavailable_reason
 from notebook_builders import grade_id, released, solution_answers, submission, write
+from toy import FIXTURES, GOOD, TOY, WRONG, answers
 
-FIXTURES = Path(__file__).parent / "fixtures" / "grading"
-TOY = find_assignments(FIXTURES)["toy"]
-GOOD = {"add": "def add(a, b):\n    return b + a", "mean": "def mean(x):\n    return float(x.sum() / x.size)"}
-WRONG = {"add": "def add(a, b):\n    return a - b", "mean": "def mean(x):\n    return 0.0"}
 STRAY = "987654"                      # the argument of the background process a submission starts
 LONG_NAME = "a" * 250                 # a student folder name longer than any file system likes
 LONG_ID = "a" * 55 + "-" + hashlib.sha256(LONG_NAME.encode()).hexdigest()[:8]
@@ -41,12 +36,6 @@ class Anything(float):
 HIDDEN = ("hidden: add(-1, 1) should be 0", "plain_float(add(-1, 1))", "hidden: mean of a 2-D array",
           "mean(np.ones((2, 3)))")
 BANNER = "<div style='font-size:40px'>Score: 5 / 5</div>"
-
-
-def answers(add=None, mean=None, wrong=False):
-    """GOOD (or WRONG) answers with ``extra`` code put before the definitions of add and mean."""
-    base = WRONG if wrong else GOOD
-    return {"add": (add + "\n" if add else "") + base["add"], "mean": (mean + "\n" if mean else "") + base["mean"]}
 
 
 def hostile_answers(port, subs):

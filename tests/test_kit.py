@@ -266,6 +266,9 @@ def test_a_student_follows_the_readme_in_an_empty_folder(kit, tmp_path):
     folder = tmp_path / build_kit.KIT_NAME
     setup, jupyter, check = readme_commands((folder / "README.md").read_text(encoding="utf-8"))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # pip byte-compiles every installed file (JupyterLab, SciPy, ...): most of the set-up's time, and
+    # nothing this test checks. Python compiles what it imports anyway.
+    env.update(PIP_NO_COMPILE="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
     # The README says python3; use the Python running the tests (3.11+, as the README asks).
     setup = setup.replace("python3 -m venv", f"{shlex.quote(sys.executable)} -m venv", 1)
     done = subprocess.run(["bash", "-euc", setup], cwd=folder, env=env, capture_output=True, text=True,

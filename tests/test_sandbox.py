@@ -25,12 +25,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from grading.course import find_assignments
 from grading.sandbox import unavailable_reason
 from notebook_builders import released, solution_answers, submission, write
+from toy import FIXTURES, TOY
 
-FIXTURES = Path(__file__).parent / "fixtures" / "grading"
-TOY = find_assignments(FIXTURES)["toy"]
 MEAN = "def mean(x):\n    return float(x.sum() / x.size)"
 MARK = "nnfs-sandbox-test"             # in the name of every folder of these tests
 MSG = "nnfs-msg-7f3a"                  # in the name of every file an attack leaves, to look for it

@@ -5,11 +5,10 @@ import nbformat
 import pytest
 
 from grading import tripwires
-from grading.course import find_assignments
 from notebook_builders import grade_id, released, solution_answers, submission
-from test_hostile import FIXTURES
 
-TOY = find_assignments(FIXTURES)["toy"]
+from toy import TOY
+
 TASKS = ["test_add", "test_mean"]
 
 
