@@ -8,8 +8,10 @@ run a cell and show its errors). It returns ``check(where)``, which the grader's
 after each test cell: it prints ``nnfs guard <nonce> ok <where>`` when all is still the original, and
 raises ``AssertionError`` naming what changed otherwise.
 
-``imported`` lists the names the notebook's locked cells import, as (name, module, attribute or
-None), so a student's cell that rebinds one (``np = fake_numpy``) is caught too.
+``imported`` lists the names the notebook's locked cells (imports and tests, hidden ones included)
+import, as (name, module, attribute or None). The guard imports those modules itself, so that they
+are recorded as they are before any student code, and checks the names too, so that a student's
+cell that rebinds one (``np = fake_numpy``) is caught.
 
 This is a tripwire, not a wall: it catches any way of bending the tests that leaves a trace in these
 objects, whatever the syntax that did it. Code written against this very guard could still hide;
@@ -20,19 +22,18 @@ the grader's scan of every cell and the canary test (grading/tripwires.py) are t
 def arm(nonce, imported):
     import builtins
     import importlib
-    import pkgutil
     import sys
     import threading
     import types
     import warnings
 
-    import numpy
-    import numpy.testing  # noqa: F401 - the tests may use it
-    import nnlib
+    import numpy  # noqa: F401 - every test uses it
 
-    for info in pkgutil.iter_modules(nnlib.__path__):
-        if info.name not in ("plotting", "datasets"):
-            importlib.import_module(f"nnlib.{info.name}")
+    for module in sorted({module for _, module, _ in imported}):
+        try:                              # what the tests import, imported now: still the original
+            importlib.import_module(module)
+        except ImportError:
+            pass
 
     ip = get_ipython()  # noqa: F821 - defined in every IPython kernel
     kernel = getattr(ip, "kernel", None)
