@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from grading.course import COURSE_ID, get_assignment  # noqa: E402
-from grading.grade import tasks_of  # noqa: E402
+from grading.cells import tasks_of  # noqa: E402
 from notebook_builders import released, solution_answers, submission, write  # noqa: E402
 from wrong_answers import WRONG_ANSWERS  # noqa: E402
 

@@ -25,6 +25,7 @@ import secrets
 
 import nbformat
 
+from grading.cells import grade_id, is_solution_cell, is_test_cell
 from nnfs_check import ANSI, HIDDEN_START  # one definition, shared with the checker
 
 MAX_MESSAGE_CHARS = 800
@@ -35,15 +36,6 @@ TIMEOUT = "This cell ran out of time: look for an endless loop or very slow code
 WITHHELD = " (its message was withheld because it quoted test code)"
 FRAME = re.compile(r"^(?:Cell In\[(\d+)\], line (\d+)|File [^\n]*?:\d+)", re.M)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,60}")
-
-
-def is_test_cell(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
-
-
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def visible_lines(source):
@@ -110,14 +102,14 @@ class Page:
 
     def __init__(self, release, source, title):
         self.slot = f"nnfsslot{secrets.token_hex(6)}n"
-        self.full = {_nbgrader(c).get("grade_id"): c.source for c in source.cells if is_test_cell(c)}
+        self.full = {grade_id(c): c.source for c in source.cells if is_test_cell(c)}
         self.answers, self.tests = [], []
         cells = [self._placeholder("header")]
         for cell in release.cells:
-            gid = _nbgrader(cell).get("grade_id")
+            gid = grade_id(cell)
             if cell.cell_type == "markdown":
                 cells.append(nbformat.v4.new_markdown_cell(cell.source))
-            elif cell.cell_type == "code" and _nbgrader(cell).get("solution"):
+            elif is_solution_cell(cell):
                 self.answers.append(gid)
                 cells.append(self._placeholder(f"answer{len(self.answers)}"))
             elif is_test_cell(cell):
@@ -140,9 +132,8 @@ class Page:
         ``executed``: the autograded notebook; only its answer cells' source and its test cells'
         errors are read. ``scores`` / ``max_scores``: {grade_id: points}.
         """
-        answers = {_nbgrader(c).get("grade_id"): c.source for c in executed.cells
-                   if c.cell_type == "code" and _nbgrader(c).get("solution")}
-        runs = {_nbgrader(c).get("grade_id"): c for c in executed.cells if is_test_cell(c)}
+        answers = {grade_id(c): c.source for c in executed.cells if is_solution_cell(c)}
+        runs = {grade_id(c): c for c in executed.cells if is_test_cell(c)}
         parts = {"header": f"<h1>{html.escape(title)}</h1>" + "".join(f"<p>{html.escape(line)}</p>" for line in lines)}
         for n, gid in enumerate(self.answers, 1):
             code = answers.get(gid, "# (missing from the submission)")

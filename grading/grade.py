@@ -1,27 +1,32 @@
 """``grade``: score a folder of submissions, one scratch nbgrader course per student.
 
-How a batch runs:
+The pipeline, one stage after the other:
 
-1. A template course is made once: the assignment's source notebook, released, with its
-   gradebook filled in (cells, points, checksums).
-2. Each submission is pre-checked in this process (no student code runs here). A notebook
-   that cannot be graded gets a clear message and the batch goes on.
-3. Each gradable student gets a copy of the template and is autograded by nbgrader in a
-   forked child process, in its own session, with a per-cell and a per-student time limit;
-   ``jobs`` children run at once. A child that overruns is killed with all its processes.
-4. This process reads the scores back from the student's scratch gradebook and writes
-   ``results/<student>.json``, ``feedback/<student>.html`` and ``grades.csv`` at once, each
-   atomically. Students already graded are skipped on the next run (``force`` regrades
-   them; errors and timeouts are always retried), so a batch killed halfway loses nothing.
+1. **Prepare** (this process; no student code runs here): find the submissions
+   (grading.submissions), take the results already saved, and, if any student is left, make a
+   template course once (the source notebook released, its gradebook filled in) and the feedback
+   page's template (grading.feedback). Each submission is pre-checked and scanned
+   (grading.tampering); one that cannot be graded gets an error row with a clear message. The
+   rest get a copy of the template with their notebook in it, armed with the tripwires
+   (grading.tripwires).
+2. **Run in the sandbox**: nbgrader autogrades each student in a forked child process, its
+   kernel under bubblewrap (grading.sandbox, grading.execute), with a time limit per cell and
+   per student; ``jobs`` children at once. A child that overruns is killed with all its
+   processes.
+3. **Collect** (the child, after its kernel is gone): the scores from the scratch gradebook,
+   the tripwires' verdict, the feedback page; left in the scratch folder as data.
+4. **Save** (this process): ``results/<student>.json``, ``feedback/<student>.html`` and
+   ``grades.csv``, each written atomically (grading.results). Students already graded are
+   skipped on the next run (``force`` regrades them; errors and timeouts are always retried),
+   so a batch killed halfway loses nothing.
+5. **Report** (grading.report, grading.cli): the summary and its plot.
 """
 
-import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -29,41 +34,15 @@ import psutil
 from tqdm import tqdm
 
 from grading import feedback, sandbox, tripwires
+from grading.cells import locked_ids, tasks_of
 from grading.course import COURSE_ID, GradingError, make_course, run_converter
-from grading.report import write_atomic, write_csv
+from grading.results import Result, load_result, save_result, write_atomic, write_csv
 from grading.submissions import discover, load_checked
 from grading.tampering import review_reasons
 
 KERNEL_DIED = ("the Python kernel died while running the notebook (a crash, or os._exit in a cell), so "
                "no test could be scored: run the notebook with Kernel > Restart Kernel and Run All Cells "
                "to find the cell that kills it")
-
-
-@dataclass
-class Result:
-    """The outcome for one student; ``status`` is ``graded``, ``error`` or ``timeout``."""
-
-    student: str
-    status: str
-    scores: dict = field(default_factory=dict)
-    total: float | None = None
-    max_total: float = 0.0
-    messages: list = field(default_factory=list)
-    seconds: float = 0.0
-    review: list = field(default_factory=list)
-    # what nbgrader's autograder recorded, for the course gradebook: {"grades": {cell: {"auto_score",
-    # "needs_manual_grade"}}, "comments": {cell: auto_comment}} (empty when not graded)
-    nbgrader: dict = field(default_factory=dict)
-
-    @property
-    def graded(self):
-        return self.status == "graded"
-
-
-def tasks_of(notebook):
-    """The tasks of an exercise: [(grade_id, points)] of its autograded test cells, in order."""
-    return [(c.metadata.nbgrader.grade_id, float(c.metadata.nbgrader.points))
-            for c in notebook.cells if feedback.is_test_cell(c)]
 
 
 def _child(scratch, ipc, assignment, student, cell_timeout, spec, finish):
@@ -165,19 +144,15 @@ class Batch:
         return self.out / "results" / f"{student}.json"
 
     def _load_previous(self, student):
-        path = self._result_path(student)
-        if self.force or not path.exists():
-            return None
-        try:
-            previous = Result(**json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, TypeError):
-            return None          # a damaged result file: grade again
-        return previous if previous.graded else None    # errors and timeouts are retried
+        """The saved Result of a graded student (None to grade again: ``force``, no file, a damaged
+        file, or an error or timeout, which are always retried)."""
+        previous = None if self.force else load_result(self._result_path(student))
+        return previous if previous is not None and previous.graded else None
 
     def _save(self, result, page):
         result.messages = list(dict.fromkeys(result.messages))
         self.results[result.student] = result
-        write_atomic(self._result_path(result.student), json.dumps(asdict(result), indent=1))
+        save_result(self._result_path(result.student), result)
         write_atomic(self.out / "feedback" / f"{result.student}.html", page)
         write_csv(self.out / "grades.csv", self.tasks, self.results.values())
 
@@ -227,7 +202,7 @@ class Batch:
         """The Result (time not yet set) and feedback page of a finished child, from its scratch course.
 
         Only trusted code reads the scratch gradebook: this runs in the grading child after the
-        student's kernel is gone, or in the parent if that child died.
+        student's kernel is gone.
         """
         from nbgrader.api import Gradebook, MissingEntry
 
@@ -283,19 +258,18 @@ class Batch:
         """In the grading child: leave the outcome in ``scratch`` for the parent to save."""
         result, page = self._outcome(sub, scratch)
         (scratch / "feedback.html").write_text(page, encoding="utf-8")
-        (scratch / "outcome.json").write_text(json.dumps(asdict(result)), encoding="utf-8")
+        save_result(scratch / "outcome.json", result)
 
     def _collect(self, sub, scratch, seconds):
-        """Save the outcome of a finished child (computed here if the child could not)."""
+        """Save the outcome the grading child left in ``scratch`` (an error row if it left none)."""
+        result = load_result(scratch / "outcome.json")
         try:
-            result = Result(**json.loads((scratch / "outcome.json").read_text(encoding="utf-8")))
             page = (scratch / "feedback.html").read_text(encoding="utf-8")
-        except (OSError, ValueError, TypeError):
-            try:
-                result, page = self._outcome(sub, scratch)
-            except Exception as error:  # noqa: BLE001 - costs this student only
-                result, page = self._error_outcome(sub.student, f"the grading results could not be read ({error})",
-                                                   sub.notes)
+        except OSError:
+            result = None
+        if result is None:
+            result, page = self._error_outcome(sub.student, "the grader could not finish this notebook "
+                                               "(its grading process stopped early): grade it again", sub.notes)
         result.seconds = seconds
         self._keep_notebooks(sub.student, scratch if result.graded else None)
         self._save(result, page)
@@ -340,8 +314,7 @@ class Batch:
         try:
             self.template = self.work / "template"
             self.release = nbformat.read(make_course(self.assignment, self.template), as_version=4)
-            self.locked_ids = {c.metadata.nbgrader.grade_id for c in self.release.cells
-                               if c.get("metadata", {}).get("nbgrader", {}).get("locked")}
+            self.locked_ids = locked_ids(self.release)
             self.page = feedback.Page(self.release, self.source, f"{self.assignment.name}: feedback")
             _preload()
             self.shared = sandbox.shared_paths()

@@ -133,7 +133,7 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=N
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
 
-    from grading.grade import tasks_of
+    from grading.cells import tasks_of
 
     _connect(url)
     release = record_assignment(assignment, url, course_id)

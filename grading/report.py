@@ -1,11 +1,7 @@
-"""What a batch leaves behind: ``grades.csv``, a summary plot and a printed summary."""
+"""What a batch shows its instructor: a summary plot and a printed summary (the files of results are
+in grading.results)."""
 
-import csv
-import io
-import os
-import tempfile
 import unicodedata
-from pathlib import Path
 
 
 def safe_text(text, limit=2000):
@@ -14,47 +10,6 @@ def safe_text(text, limit=2000):
     text = str(text)[:limit]
     return "".join(c if c in "\n" or unicodedata.category(c)[0] not in "CZ" or c == " "
                    else f"\\u{ord(c):04x}" for c in text)
-
-
-def safe_cell(text):
-    """A CSV cell that spreadsheets show as text: no leading ``= + - @`` (formula injection), one line."""
-    text = safe_text(text).replace("\n", " ")
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def write_atomic(path, text):
-    """Write ``text`` to ``path`` so that a reader never sees a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_csv(path, tasks, results):
-    """One row per student: status, the points of each task, total, messages, and review flags.
-
-    ``needs_review`` lists why a human should look at a submission before trusting its score
-    (code that could tamper with the tests, see grading.tampering); it is empty for most.
-
-    Scores are blank (not 0) for a submission that could not be graded, so that it cannot be
-    mistaken for a graded one.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["student", "status", *[gid for gid, _ in tasks], "total", "max_total", "message",
-                     "needs_review"])
-    for r in sorted(results, key=lambda r: r.student):
-        scores = [f"{r.scores[gid]:g}" if gid in r.scores else "" for gid, _ in tasks]
-        total = "" if r.total is None else f"{r.total:g}"
-        writer.writerow([safe_cell(r.student), r.status, *scores, total, f"{r.max_total:g}",
-                         safe_cell("; ".join(r.messages)), safe_cell("; ".join(r.review))])
-    write_atomic(path, buffer.getvalue())
 
 
 def plot_summary(path, tasks, results):

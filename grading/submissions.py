@@ -22,6 +22,8 @@ from pathlib import Path
 
 import nbformat
 
+from grading.cells import grade_id
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ID = 64                            # longest student id; longer names are cut and given a hash
 SCHEMA_VERSION = 3
@@ -124,10 +126,6 @@ def discover(folder, expected_name):
     return list(found.values())
 
 
-def _grade_id(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
 def load_checked(path, release, max_bytes=MAX_BYTES):
     """Read the notebook at ``path`` and line it up with the released notebook ``release``.
 
@@ -206,10 +204,10 @@ def _check_metadata(cell, index):
 
 def _align_cells(nb, release):
     """Check the nbgrader cells of ``nb`` against ``release`` and put back deleted ones."""
-    expected = {_grade_id(c): c for c in release.cells if _grade_id(c)}
+    expected = {grade_id(c): c for c in release.cells if grade_id(c)}
     seen, notes = {}, []
     for cell in nb.cells:
-        gid = _grade_id(cell)
+        gid = grade_id(cell)
         if gid is None:
             continue
         version = cell.metadata.nbgrader.get("schema_version")
@@ -234,11 +232,11 @@ def _align_cells(nb, release):
 
 def _insert_like_release(nb, release, gid):
     """Insert the released cell ``gid`` after the cell that precedes it in the release."""
-    order = [_grade_id(c) for c in release.cells]
+    order = [grade_id(c) for c in release.cells]
     cell = copy.deepcopy(release.cells[order.index(gid)])
     position = 0
     for previous in reversed(order[:order.index(gid)]):
-        indices = [i for i, c in enumerate(nb.cells) if previous is not None and _grade_id(c) == previous]
+        indices = [i for i, c in enumerate(nb.cells) if previous is not None and grade_id(c) == previous]
         if indices:
             position = indices[0] + 1
             break

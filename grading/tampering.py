@@ -16,6 +16,8 @@ Ordinary answers never need these tools, so flags are rare and worth a look.
 
 import ast
 
+from grading.cells import nbgrader
+
 # Names whose attributes an answer has no business reassigning.
 MODULES = {"np", "numpy", "builtins", "__builtins__", "math", "sys", "os", "warnings", "IPython",
            "unittest", "pytest", "nnlib", "F", "random", "scipy", "traceback", "inspect"}
@@ -116,7 +118,7 @@ def review_reasons(notebook, locked_ids=()):
     """
     reasons = []
     for number, cell in enumerate(notebook.cells, 1):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader(cell)
         if cell.cell_type == "code" and not (meta.get("locked") and meta.get("grade_id") in locked_ids):
             gid = meta.get("grade_id") or f"added cell {number}"
             if len(cell.source) > MAX_SCANNED:

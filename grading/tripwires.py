@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from grading.feedback import is_test_cell
+from grading.cells import grade_id, is_solution_cell, is_test_cell
 
 MARK = "nnfs_tripwire"
 GUARD_SOURCE = (Path(__file__).with_name("guard.py")).read_text(encoding="utf-8")
@@ -36,8 +36,7 @@ def _imported_names(source_nb):
     """(name, module, attribute or None) for every import in the locked cells of the source notebook."""
     names = []
     for cell in source_nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type != "code" or meta.get("solution"):
+        if cell.cell_type != "code" or is_solution_cell(cell):
             continue
         try:
             tree = ast.parse(cell.source)
@@ -82,9 +81,9 @@ def arm(nb, source_nb, seed=None):
     for cell in cells:
         armed.append(cell)
         if is_test_cell(cell):
-            gid = cell.metadata.nbgrader.grade_id
+            gid = grade_id(cell)
             armed.append(_cell("check", f"{name}({gid!r})", task=gid))
-            if after is not None and gid == tests[after].metadata.nbgrader.grade_id:
+            if after is not None and gid == grade_id(tests[after]):
                 armed.append(_canary(rng.choice(tests), rng))
     armed.append(_cell("check", f"{name}('at the end')", task=None))
     out = nbformat.from_dict(nb)
@@ -102,7 +101,7 @@ def _canary(test, rng):
         f"assert abs({a} - ({b})) < 1e-9, \"expected {b}\"",
     ])
     return _cell("canary", f"{test.source.rstrip()}\n{tail}\n",
-                 task=test.metadata.nbgrader.grade_id)
+                 task=grade_id(test))
 
 
 def _printed(cell, line):

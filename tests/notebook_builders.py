@@ -4,11 +4,8 @@ import copy
 
 import nbformat
 
+from grading.cells import grade_id, is_solution_cell
 from grading.release import generate
-
-
-def grade_id(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 def released(assignment):
@@ -19,8 +16,7 @@ def released(assignment):
 def solution_answers(assignment):
     """{grade_id: source} of every answer cell in the instructor's solution notebook."""
     source = nbformat.read(assignment.source, as_version=4)
-    return {grade_id(c): c.source for c in source.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    return {grade_id(c): c.source for c in source.cells if is_solution_cell(c)}
 
 
 def submission(release, answers):

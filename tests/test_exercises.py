@@ -15,7 +15,7 @@ import pytest
 
 from grading.cli import main
 from grading.course import ROOT, find_assignments
-from grading.grade import tasks_of
+from grading.cells import tasks_of
 from grading.release import generate
 from exercise_runner import run_variants
 from notebook_builders import released, solution_answers, submission, write

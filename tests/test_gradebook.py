@@ -28,7 +28,7 @@ from nbgrader.api import (Assignment, BaseCell, Comment, Gradebook, Grade, Grade
 
 from grading.cli import main
 from grading.course import COURSE_ID, find_assignments, make_course
-from grading.grade import Result
+from grading.results import Result
 from grading.gradebook import GradebookError, default_url, write_gradebook
 from notebook_builders import released, submission, write
 from toy import FIXTURES, GOOD, TOY

@@ -105,6 +105,8 @@ getattr(ip, 'input_transformers_' + 'cleanup').append(bend)""", wrong=True),
         "prints_hidden": answers(mean="print(In)\nfrom IPython.display import display, HTML\ndisplay(HTML(str(In)))"),
         "raises_hidden": {"mean": GOOD["mean"], "add": "def add(a, b):\n"
                           "    raise ValueError(' | '.join(globals()['I' + 'n'][-1].splitlines()))"},
+        "names_hidden": {"mean": GOOD["mean"], "add": "def add(a, b):\n"
+                         "    return open(globals()['I' + 'n'][-1].splitlines()[3][:200]).read()"},
     }
 
 
@@ -189,6 +191,7 @@ EXPECTED = {
     "equals_everything": ("graded", {"test_add": 0, "test_mean": 0}, "", ""),
     "prints_hidden": ("graded", {"test_add": 2, "test_mean": 3}, "", "reads the cells run so far"),
     "raises_hidden": ("graded", {"test_add": 0, "test_mean": 3}, "", "edits globals()"),
+    "names_hidden": ("graded", {"test_add": 0, "test_mean": 3}, "", "edits globals()"),
     "forged_tripwire": ("graded", {"test_add": 2, "test_mean": 3}, "", "marked as the grader's own"),
     "edited_test": ("graded", {"test_add": 0, "test_mean": 3}, "", ""),
     "deleted_tests": ("graded", {"test_add": 2, "test_mean": 3}, "'test_add' was missing and was restored", ""),

@@ -1,0 +1,29 @@
+"""nbgrader's cell metadata, read in one place.
+
+A graded test cell has ``grade`` and no ``solution``; an answer cell has ``solution``. The student
+kit's checker (nnfs_check, which has no nbgrader) defines those two tests and is reused here, so
+that ``check`` and ``grade`` can never disagree on which cell is which.
+"""
+
+from nnfs_check import is_solution_cell, is_test_cell
+
+__all__ = ["nbgrader", "grade_id", "is_solution_cell", "is_test_cell", "tasks_of", "locked_ids"]
+
+
+def nbgrader(cell):
+    """The cell's nbgrader metadata (an empty dict when it has none)."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def grade_id(cell):
+    return nbgrader(cell).get("grade_id")
+
+
+def tasks_of(notebook):
+    """The tasks of an exercise: [(grade_id, points)] of its autograded test cells, in order."""
+    return [(grade_id(c), float(nbgrader(c)["points"])) for c in notebook.cells if is_test_cell(c)]
+
+
+def locked_ids(notebook):
+    """The grade_ids of the notebook's locked cells (nbgrader restores these before it runs them)."""
+    return {grade_id(c) for c in notebook.cells if nbgrader(c).get("locked")}

@@ -1,0 +1,86 @@
+"""The results of a batch, in one place: each student's :class:`Result`, its JSON file in
+``results/``, and ``grades.csv``. Every file is written atomically (a reader never sees half of one)."""
+
+import csv
+import io
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from grading.report import safe_text
+
+
+@dataclass
+class Result:
+    """The outcome for one student; ``status`` is ``graded``, ``error`` or ``timeout``."""
+
+    student: str
+    status: str
+    scores: dict = field(default_factory=dict)
+    total: float | None = None
+    max_total: float = 0.0
+    messages: list = field(default_factory=list)
+    seconds: float = 0.0
+    review: list = field(default_factory=list)
+    # what nbgrader's autograder recorded, for the course gradebook: {"grades": {cell: {"auto_score",
+    # "needs_manual_grade"}}, "comments": {cell: auto_comment}} (empty when not graded)
+    nbgrader: dict = field(default_factory=dict)
+
+    @property
+    def graded(self):
+        return self.status == "graded"
+
+
+def load_result(path):
+    """The Result saved at ``path``, or None if there is none or it is damaged."""
+    try:
+        return Result(**json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def save_result(path, result):
+    write_atomic(path, json.dumps(asdict(result), indent=1))
+
+
+def safe_cell(text):
+    """A CSV cell that spreadsheets show as text: no leading ``= + - @`` (formula injection), one line."""
+    text = safe_text(text).replace("\n", " ")
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def write_atomic(path, text):
+    """Write ``text`` to ``path`` so that a reader never sees a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_csv(path, tasks, results):
+    """One row per student: status, the points of each task, total, messages, and review flags.
+
+    ``needs_review`` lists why a human should look at a submission before trusting its score
+    (code that could tamper with the tests, see grading.tampering); it is empty for most.
+
+    Scores are blank (not 0) for a submission that could not be graded, so that it cannot be
+    mistaken for a graded one.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["student", "status", *[gid for gid, _ in tasks], "total", "max_total", "message",
+                     "needs_review"])
+    for r in sorted(results, key=lambda r: r.student):
+        scores = [f"{r.scores[gid]:g}" if gid in r.scores else "" for gid, _ in tasks]
+        total = "" if r.total is None else f"{r.total:g}"
+        writer.writerow([safe_cell(r.student), r.status, *scores, total, f"{r.max_total:g}",
+                         safe_cell("; ".join(r.messages)), safe_cell("; ".join(r.review))])
+    write_atomic(path, buffer.getvalue())
