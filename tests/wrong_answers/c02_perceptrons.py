@@ -337,6 +337,19 @@ def step_network_forward(X, W1, b1, W2, b2):
         },
         ["test_step_network_forward"],
     ),
+    "epoch_visits_examples_in_reverse": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w, b, mistakes = np.array(w, dtype=float), float(b), 0
+    for x_n, y_n in zip(X[::-1], y[::-1]):         # last example first
+        error = y_n - perceptron_predict(x_n, w, b)
+        if error:
+            w, b, mistakes = w + lr * error * x_n, b + lr * error, mistakes + 1
+    return w, b, mistakes""",
+        },
+        ["test_perceptron_epoch", "test_train_perceptron"],
+    ),
 }
 
 UNUSUAL = {

@@ -345,6 +345,23 @@ def fit_line(x, y, loss_and_grad, lr=0.1, epochs=500):
         },
         ["test_fit_line"],
     ),
+    "fit_continues_from_last_fit": (
+        {
+            "fit_line": """\
+_fitted = {}
+
+def fit_line(x, y, loss_and_grad, lr=0.1, epochs=500):
+    w, b = _fitted.get(loss_and_grad, (0.0, 0.0))    # warm start from the last fit with this loss
+    losses = []
+    for _ in range(epochs):
+        loss, grad = loss_and_grad(w * x + b, y)
+        losses.append(loss)
+        w, b = w - lr * np.sum(grad * x), b - lr * np.sum(grad)
+    _fitted[loss_and_grad] = (w, b)
+    return w, b, losses""",
+        },
+        ["test_fit_line"],
+    ),
 }
 
 UNUSUAL = {
