@@ -159,10 +159,13 @@ def count_parameters(layer_sizes):
     "count_remembers_earlier_calls": (
         {
             "count_parameters": """\
-def count_parameters(layer_sizes, _total=[0]):
-    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
-        _total[0] += n_in * n_out + n_out          # keeps growing from call to call
-    return _total[0] if _total[0] in (4, 9610) else _total[0] - 4 - 9610""",
+_counted = {}
+
+def count_parameters(layer_sizes):
+    depth = len(layer_sizes)                       # a cache keyed by depth alone
+    if depth not in _counted:
+        _counted[depth] = sum(a * b + b for a, b in zip(layer_sizes, layer_sizes[1:]))
+    return _counted[depth]""",
         },
         ["test_count_parameters"],
     ),
