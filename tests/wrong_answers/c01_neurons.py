@@ -127,12 +127,11 @@ def neuron_forward(x, w, b):
         },
         ["test_neuron_forward"],
     ),
-    "dense_ignores_activation": (
+    "dense_always_sigmoid": (
         {
             "dense_forward": """\
 def dense_forward(X, W, b, activation):
-    Z = np.asarray(X, dtype=float) @ np.asarray(W, dtype=float).T + b
-    return Z if activation(1.0) == 1.0 else np.tanh(Z)   # guesses identity or tanh""",
+    return sigmoid(X @ W.T + b)                    # the activation argument is ignored""",
         },
         ["test_dense_forward"],
     ),
