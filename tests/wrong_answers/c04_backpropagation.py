@@ -247,6 +247,24 @@ def numerical_gradient(f, x, h=1e-5):
         },
         ["test_numerical_gradient"],
     ),
+    "numgrad_integer_result_buffer": (
+        {
+            "numerical_gradient": """\
+def numerical_gradient(f, x, h=1e-5):
+    x_work = np.array(x, dtype=float)
+    grad = np.zeros_like(x)                        # an int buffer for int x: 12.01 becomes 12
+    for i in np.ndindex(x_work.shape):
+        old = x_work[i]
+        x_work[i] = old + h
+        f_plus = f(x_work)
+        x_work[i] = old - h
+        f_minus = f(x_work)
+        x_work[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad""",
+        },
+        ["test_numerical_gradient"],
+    ),
     "numgrad_ignores_h": (
         {
             "numerical_gradient": """\
