@@ -90,4 +90,220 @@ def train_neuron(X, y, lr=0.1, epochs=100):
         },
         ["test_train_neuron"],
     ),
+    "sigmoid_changes_its_input": (
+        {
+            "sigmoid": """\
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    negative = z < 0
+    np.abs(z, out=z)                               # the caller's array, now all positive
+    e = np.exp(-z)
+    return np.where(negative, e / (1 + e), 1 / (1 + e))""",
+        },
+        ["test_sigmoid"],
+    ),
+    "sigmoid_integer_output_array": (
+        {
+            "sigmoid": """\
+def sigmoid(z):
+    z = np.asarray(z)
+    out = np.empty_like(z)                         # an int array for int input: values truncated
+    pos = z >= 0
+    out[pos] = 1 / (1 + np.exp(-z[pos]))
+    e = np.exp(z[~pos])
+    out[~pos] = e / (1 + e)
+    return out""",
+        },
+        ["test_sigmoid"],
+    ),
+    "neuron_weights_transposed_for_one_example": (
+        {
+            "neuron_forward": """\
+def neuron_forward(x, w, b):
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 1:
+        return sigmoid(x[::-1] @ w + b)            # features in the wrong order
+    return sigmoid(x @ w + b)""",
+        },
+        ["test_neuron_forward"],
+    ),
+    "dense_always_sigmoid": (
+        {
+            "dense_forward": """\
+def dense_forward(X, W, b, activation):
+    return sigmoid(X @ W.T + b)                    # the activation argument is ignored""",
+        },
+        ["test_dense_forward"],
+    ),
+    "count_pops_the_list": (
+        {
+            "count_parameters": """\
+def count_parameters(layer_sizes):
+    sizes, total = layer_sizes, 0                  # not a copy
+    while len(sizes) > 1:
+        n_in = sizes.pop(0)
+        total += n_in * sizes[0] + sizes[0]
+    return total""",
+        },
+        ["test_count_parameters"],
+    ),
+    "count_biases_of_inputs": (
+        {
+            "count_parameters": """\
+def count_parameters(layer_sizes):
+    return sum(n_out * n_in + n_in for n_out, n_in in zip(layer_sizes[1:], layer_sizes[:-1]))""",
+        },
+        ["test_count_parameters"],
+    ),
+    "count_remembers_earlier_calls": (
+        {
+            "count_parameters": """\
+_counted = {}
+
+def count_parameters(layer_sizes):
+    depth = len(layer_sizes)                       # a cache keyed by depth alone
+    if depth not in _counted:
+        _counted[depth] = sum(a * b + b for a, b in zip(layer_sizes, layer_sizes[1:]))
+    return _counted[depth]""",
+        },
+        ["test_count_parameters"],
+    ),
+    "bce_changes_labels": (
+        {
+            "bce_loss_and_grad": """\
+def bce_loss_and_grad(X, y, w, b):
+    y_hat = sigmoid(X @ w + b)
+    p = np.clip(y_hat, 1e-12, 1 - 1e-12)
+    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    y -= y_hat                                     # reuses the labels' array for the error
+    return loss, X.T @ (-y) / len(y), np.mean(-y)""",
+        },
+        ["test_bce_loss_and_grad", "test_train_neuron"],
+    ),
+    "train_reads_global_data": (
+        {
+            "train_neuron": """\
+def train_neuron(X, y, lr=0.1, epochs=100):
+    w, b, losses = np.zeros(X_train.shape[1]), 0.0, []
+    for _ in range(epochs):
+        loss, gw, gb = bce_loss_and_grad(X_train, y_train, w, b)   # the notebook's data
+        losses.append(loss)
+        w, b = w - lr * gw, b - lr * gb
+    return w, b, losses""",
+        },
+        ["test_train_neuron"],
+    ),
+    "train_integer_weights": (
+        {
+            "train_neuron": """\
+def train_neuron(X, y, lr=0.1, epochs=100):
+    w, b, losses = np.zeros_like(X[0]), 0.0, []    # int weights for int data
+    for _ in range(epochs):
+        loss, gw, gb = bce_loss_and_grad(X, y, w, b)
+        losses.append(loss)
+        w -= lr * gw
+        b -= lr * gb
+    return w, b, losses""",
+        },
+        ["test_train_neuron"],
+    ),
+    "train_fixed_learning_rate": (
+        {
+            "train_neuron": """\
+def train_neuron(X, y, lr=0.1, epochs=100):
+    w, b, losses = np.zeros(np.shape(X)[1]), 0.0, []
+    for _ in range(epochs):
+        loss, gw, gb = bce_loss_and_grad(X, y, w, b)
+        losses.append(loss)
+        w, b = w - 0.5 * gw, b - 0.5 * gb          # the lr of the visible test
+    return w, b, losses""",
+        },
+        ["test_train_neuron"],
+    ),
+}
+
+UNUSUAL = {
+    "tanh_sigmoid_einsum_layer": {
+        "sigmoid": """\
+def sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))   # tanh never overflows""",
+        "dense_forward": """\
+def dense_forward(X, W, b, activation):
+    return activation(np.einsum("nd,md->nm", X, W) + b)""",
+    },
+    "logaddexp_sigmoid_and_loss": {
+        "sigmoid": """\
+def sigmoid(z):
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))""",
+        "bce_loss_and_grad": """\
+def bce_loss_and_grad(X, y, w, b):
+    z = np.dot(X, w) + b
+    loss = np.mean(np.logaddexp(0.0, z) - y * z)  # exact, no clipping needed
+    error = sigmoid(z) - y
+    return loss, np.dot(error, X) / len(error), error.mean()""",
+    },
+    "loops_everywhere": {
+        "neuron_forward": """\
+import math
+
+def _one(x, w, b):
+    z = b
+    for xi, wi in zip(x, w):
+        z += xi * wi
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+def neuron_forward(x, w, b):
+    if np.ndim(x) == 1:
+        return _one(x, w, b)
+    return np.array([_one(row, w, b) for row in x])""",
+        "count_parameters": """\
+def count_parameters(layer_sizes):
+    total = 0
+    for i in range(1, len(layer_sizes)):
+        total += layer_sizes[i - 1] * layer_sizes[i]   # weights
+        total += layer_sizes[i]                        # biases
+    print("counted", total, "parameters")
+    return total""",
+    },
+    "masked_sigmoid_on_a_copy": {
+        "sigmoid": """\
+def sigmoid(z):
+    out = np.array(z, dtype=float)                 # a float copy, then filled in place
+    pos = out >= 0
+    out[pos] = 1 / (1 + np.exp(-out[pos]))
+    e = np.exp(out[~pos])
+    out[~pos] = e / (1 + e)
+    return out""",
+    },
+    "in_place_training_with_warnings": {
+        "train_neuron": """\
+def train_neuron(X, y, lr=0.1, epochs=100):
+    if epochs > 150:
+        warnings.warn(f"{epochs} epochs may take a while")
+    w = np.zeros(np.shape(X)[1])
+    b = 0.0
+    losses = []
+    for epoch in range(epochs):
+        loss, grad_w, grad_b = bce_loss_and_grad(X, y, w, b)
+        losses.append(loss)
+        w -= lr * grad_w                           # w is our own float array
+        b -= lr * grad_b
+    print(f"trained for {epochs} epochs, final loss {losses[-1]:.3f}")
+    return w, b, losses""",
+    },
+    "matmul_transposes": {
+        "dense_forward": """\
+def dense_forward(X, W, b, activation):
+    return activation((np.asarray(W) @ np.asarray(X).T).T + np.asarray(b)[None, :])""",
+        "bce_loss_and_grad": """\
+def bce_loss_and_grad(X, y, w, b):
+    X = np.array(X, dtype=float)
+    y = np.array(y, dtype=float)
+    y_hat = neuron_forward(X, w, b)
+    p = np.minimum(np.maximum(y_hat, 1e-12), 1 - 1e-12)
+    loss = -(y @ np.log(p) + (1 - y) @ np.log1p(-p)) / len(y)
+    residual = y_hat - y
+    residual /= len(y)                             # our own array
+    return float(loss), X.T.dot(residual), float(residual.sum())""",
+    },
 }

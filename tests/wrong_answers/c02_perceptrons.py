@@ -225,4 +225,211 @@ def xor_weights():
         },
         ["test_xor_weights"],
     ),
+    "predict_changes_X": (
+        {
+            "perceptron_predict": """\
+def perceptron_predict(X, w, b):
+    X = np.asarray(X, dtype=float)
+    X *= w                                         # scales the caller's data in place
+    return (X.sum(axis=-1) + b >= 0).astype(int)""",
+        },
+        # perceptron_epoch then changes each example as it predicts it, and training goes wrong
+        ["test_perceptron_predict", "test_perceptron_epoch", "test_train_perceptron"],
+    ),
+    "epoch_changes_callers_weights": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w, mistakes = np.asarray(w, dtype=float), 0   # no copy for a float array
+    for x_n, y_n in zip(X, y):
+        error = y_n - perceptron_predict(x_n, w, b)
+        if error:
+            w += lr * error * x_n
+            b += lr * error
+            mistakes += 1
+    return w, b, mistakes""",
+        },
+        ["test_perceptron_epoch"],
+    ),
+    "epoch_integer_weights": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w, mistakes = np.array(w), 0                   # a copy, but an int one for int w
+    for x_n, y_n in zip(X, y):
+        error = y_n - perceptron_predict(x_n, w, b)
+        if error:
+            w += lr * error * x_n
+            b += lr * error
+            mistakes += 1
+    return w, b, mistakes""",
+        },
+        ["test_perceptron_epoch"],
+    ),
+    "train_reads_global_data": (
+        {
+            "train_perceptron": """\
+def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    w, b, history = np.zeros(2), 0.0, []
+    for epoch in range(max_epochs):
+        w, b, m = perceptron_epoch(X_and, y, w, b, lr)    # the notebook's inputs
+        history.append(m)
+        if m == 0:
+            break
+    return w, b, history""",
+        },
+        ["test_train_perceptron"],
+    ),
+    "train_continues_from_last_call": (
+        {
+            "train_perceptron": """\
+_last = {}
+
+def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    w, b = _last.get(np.shape(X)[1], (np.zeros(np.shape(X)[1]), 0.0))   # warm start
+    history = []
+    for epoch in range(max_epochs):
+        w, b, m = perceptron_epoch(X, y, w, b, lr)
+        history.append(m)
+        if m == 0:
+            break
+    if history[-1] > 0:
+        _last[np.shape(X)[1]] = (w, b)
+    return w, b, history""",
+        },
+        ["test_train_perceptron"],
+    ),
+    "train_fixed_feature_count": (
+        {
+            "train_perceptron": """\
+def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    w, b, history = np.zeros(2), 0.0, []          # two features, like the examples
+    for epoch in range(max_epochs):
+        w, b, m = perceptron_epoch(X, y, w, b, lr)
+        history.append(m)
+        if m == 0:
+            break
+    return w, b, history""",
+        },
+        ["test_train_perceptron"],
+    ),
+    "margin_divides_by_zero_gamma": (
+        {
+            "margin_and_bound": """\
+def margin_and_bound(X, y, w, b):
+    X_tilde = np.c_[np.asarray(X, dtype=float), np.ones(len(X))]
+    w_tilde = np.append(w, b)
+    gamma = np.min((2 * np.asarray(y) - 1) * (X_tilde @ w_tilde)) / np.linalg.norm(w_tilde)
+    R = np.max(np.linalg.norm(X_tilde, axis=1))
+    return gamma, R, (R / gamma) ** 2 if gamma >= 0 else np.inf""",
+        },
+        ["test_margin_and_bound"],
+    ),
+    "forward_rescales_callers_weights": (
+        {
+            "step_network_forward": """\
+def step_network_forward(X, W1, b1, W2, b2):
+    W2 = np.asarray(W2, dtype=float)
+    scale = np.abs(W2).max()
+    W2 /= scale                                    # the step does not care, but this is the caller's W2
+    H = (np.asarray(X) @ W1.T + b1 >= 0).astype(float)
+    return (H @ W2.T + b2 / scale >= 0).astype(int)[:, 0]""",
+        },
+        ["test_step_network_forward"],
+    ),
+    "epoch_visits_examples_in_reverse": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w, b, mistakes = np.array(w, dtype=float), float(b), 0
+    for x_n, y_n in zip(X[::-1], y[::-1]):         # last example first
+        error = y_n - perceptron_predict(x_n, w, b)
+        if error:
+            w, b, mistakes = w + lr * error * x_n, b + lr * error, mistakes + 1
+    return w, b, mistakes""",
+        },
+        ["test_perceptron_epoch", "test_train_perceptron"],
+    ),
+}
+
+UNUSUAL = {
+    "heaviside_and_einsum": {
+        "perceptron_predict": """\
+def perceptron_predict(X, w, b):
+    z = np.einsum("...d,d->...", np.asarray(X, dtype=float), np.asarray(w, dtype=float)) + b
+    return np.heaviside(z, 1).astype(int)             # heaviside(0, 1) = 1: the tie rule""",
+        "step_network_forward": """\
+def step_network_forward(X, W1, b1, W2, b2):
+    H = np.heaviside(np.einsum("nd,hd->nh", X, W1) + b1, 1.0)
+    return np.heaviside(np.einsum("nh,oh->no", H, W2) + b2, 1.0).ravel().astype(int)""",
+    },
+    "index_loop_epoch_with_print": {
+        "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w = np.array(w, dtype=float)                  # our own copy, updated in place
+    b = float(b)
+    mistakes = 0
+    for n in range(len(X)):
+        z = sum(w[d] * X[n][d] for d in range(len(w))) + b
+        y_hat = 1 if z >= 0 else 0
+        if y_hat != y[n]:
+            w += lr * (y[n] - y_hat) * np.asarray(X[n], dtype=float)
+            b += lr * (y[n] - y_hat)
+            mistakes += 1
+    print(f"epoch done: {mistakes} mistakes")
+    return w, b, mistakes""",
+    },
+    "while_loop_training_with_warning": {
+        "train_perceptron": """\
+import warnings
+
+def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    w, b = np.zeros(len(X[0])), 0
+    history = []
+    while len(history) < max_epochs and (not history or history[-1] > 0):
+        w, b, mistakes = perceptron_epoch(X, y, w, b, lr)
+        history.append(mistakes)
+    if history[-1] > 0:
+        warnings.warn(f"not separated after {max_epochs} epochs")
+    return w, b, tuple(history)""",
+    },
+    "margin_with_loops_and_helpers": {
+        "margin_and_bound": """\
+import math
+
+def _norm(values):
+    return math.sqrt(sum(float(v) ** 2 for v in values))
+
+def margin_and_bound(X, y, w, b):
+    w_tilde = list(w) + [b]
+    length = _norm(w_tilde)
+    gamma = min(
+        (2 * int(label) - 1) * (sum(float(a) * float(c) for a, c in zip(x, w)) + b) / length
+        for x, label in zip(X, y)
+    )
+    R = max(_norm(list(x) + [1.0]) for x in X)
+    if gamma <= 0:
+        return gamma, R, math.inf
+    return gamma, R, (R / gamma) ** 2""",
+    },
+    "hand_weights_as_lists": {
+        "xor_weights": """\
+def xor_weights():
+    # hidden: "at least one" and "at most one"; output: both of them
+    return [[2, 2], [-2, -2]], [-1, 3], [[1, 1]], [-2]""",
+    },
+    "predict_with_where_and_ravel": {
+        "perceptron_predict": """\
+def perceptron_predict(X, w, b):
+    X = np.asarray(X, dtype=float)
+    z = np.atleast_2d(X) @ np.asarray(w, dtype=float) + b
+    labels = np.where(z < 0, 0, 1)
+    return labels if X.ndim == 2 else int(labels[0])""",
+        "step_network_forward": """\
+def step_network_forward(X, W1, b1, W2, b2):
+    def step(z):
+        return (np.asarray(z) >= 0) * 1
+    hidden = step(np.dot(X, np.transpose(W1)) + b1)
+    return step(np.dot(hidden, np.transpose(W2)) + b2).reshape(-1)""",
+    },
 }

@@ -246,4 +246,204 @@ def fit_line(x, y, loss_and_grad, lr=0.1, epochs=500):
         },
         ["test_fit_line"],
     ),
+    "mse_subtracts_in_place": (
+        {
+            "mse_loss_and_grad": """\
+def mse_loss_and_grad(pred, target):
+    diff = np.asarray(pred)
+    diff -= target                                 # pred itself now holds the residuals
+    return np.mean(diff ** 2), 2 * diff / diff.size""",
+        },
+        ["test_mse"],
+    ),
+    "mse_integer_gradient_buffer": (
+        {
+            "mse_loss_and_grad": """\
+def mse_loss_and_grad(pred, target):
+    pred, target = np.asarray(pred), np.asarray(target)
+    grad = np.zeros_like(pred)                     # an int buffer for int predictions
+    grad[...] = 2 * (pred - target) / pred.size    # ... so 1/3 becomes 0
+    return np.mean((pred - target) ** 2), grad""",
+        },
+        ["test_mse"],
+    ),
+    "softmax_shifts_in_place": (
+        {
+            "softmax": """\
+def softmax(z):
+    z = np.asarray(z, dtype=float)
+    z -= np.max(z, axis=-1, keepdims=True)         # the caller's logits are shifted too
+    e = np.exp(z)
+    return e / np.sum(e, axis=-1, keepdims=True)""",
+        },
+        # the solution's cross-entropy does not call softmax
+        ["test_softmax"],
+    ),
+    "ce_shifts_logits_in_place": (
+        {
+            "cross_entropy_loss_and_grad": """\
+def cross_entropy_loss_and_grad(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    n = len(z)
+    z -= np.max(z, axis=1, keepdims=True)          # the caller's logits
+    log_probs = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    grad = np.exp(log_probs)
+    grad[np.arange(n), labels] -= 1
+    return -np.mean(log_probs[np.arange(n), labels]), grad / n""",
+        },
+        ["test_cross_entropy"],
+    ),
+    "bce_loss_buffer_like_logits": (
+        {
+            "bce_with_logits_loss_and_grad": """\
+def bce_with_logits_loss_and_grad(logits, targets):
+    z, y = np.asarray(logits), np.asarray(targets)
+    losses = np.zeros_like(z)                      # an int buffer for int logits
+    losses[...] = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    return np.mean(losses), (sigmoid(z) - y) / z.size""",
+        },
+        ["test_bce_with_logits"],
+    ),
+    "huber_clips_residuals_in_place": (
+        {
+            "huber_loss_and_grad": """\
+def huber_loss_and_grad(pred, target, delta=1.0):
+    r = np.asarray(pred) - np.asarray(target)      # an int array for int inputs
+    a = np.abs(r)
+    losses = np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))
+    r[a > delta] = delta * np.sign(r[a > delta])   # the clip, truncated for integers
+    return np.mean(losses), r / r.size""",
+        },
+        ["test_huber"],
+    ),
+    "fit_params_like_x": (
+        {
+            "fit_line": """\
+def fit_line(x, y, loss_and_grad, lr=0.1, epochs=500):
+    w, b = np.zeros_like(x[0]), np.zeros_like(x[0])   # int for int x
+    losses = []
+    for _ in range(epochs):
+        loss, grad = loss_and_grad(w * x + b, y)
+        losses.append(loss)
+        w -= lr * np.sum(grad * x)
+        b -= lr * np.sum(grad)
+    return float(w), float(b), losses""",
+        },
+        ["test_fit_line"],
+    ),
+    "fit_ignores_the_given_loss": (
+        {
+            "fit_line": """\
+def fit_line(x, y, loss_and_grad, lr=0.1, epochs=500):
+    w, b, losses = 0.0, 0.0, []
+    for _ in range(epochs):
+        r = w * x + b - y
+        losses.append(np.mean(r ** 2))              # always MSE
+        grad = 2 * r / r.size
+        w, b = w - lr * np.sum(grad * x), b - lr * np.sum(grad)
+    return w, b, losses""",
+        },
+        ["test_fit_line"],
+    ),
+    "fit_continues_from_last_fit": (
+        {
+            "fit_line": """\
+_fitted = {}
+
+def fit_line(x, y, loss_and_grad, lr=0.1, epochs=500):
+    w, b = _fitted.get(loss_and_grad, (0.0, 0.0))    # warm start from the last fit with this loss
+    losses = []
+    for _ in range(epochs):
+        loss, grad = loss_and_grad(w * x + b, y)
+        losses.append(loss)
+        w, b = w - lr * np.sum(grad * x), b - lr * np.sum(grad)
+    _fitted[loss_and_grad] = (w, b)
+    return w, b, losses""",
+        },
+        ["test_fit_line"],
+    ),
+}
+
+UNUSUAL = {
+    "vdot_mse_and_logaddexp_softmax": {
+        "mse_loss_and_grad": """\
+def mse_loss_and_grad(pred, target):
+    d = np.subtract(pred, target, dtype=float)
+    return np.vdot(d, d) / d.size, d * (2.0 / d.size)""",
+        "softmax": """\
+def softmax(z):
+    z = np.asarray(z, dtype=float)
+    return np.exp(z - np.logaddexp.reduce(z, axis=-1, keepdims=True))""",
+    },
+    "row_loop_cross_entropy_with_helper": {
+        "cross_entropy_loss_and_grad": """\
+import math
+
+def logsumexp(row):
+    m = max(row)
+    return m + math.log(sum(math.exp(v - m) for v in row))
+
+def cross_entropy_loss_and_grad(logits, labels):
+    n, c = np.shape(logits)
+    total, grad = 0.0, np.zeros((n, c))
+    for i in range(n):
+        row = [float(v) for v in logits[i]]
+        lse = logsumexp(row)
+        total += lse - row[labels[i]]
+        for j in range(c):
+            grad[i, j] = (math.exp(row[j] - lse) - (j == labels[i])) / n
+    print(f"mean loss over {n} examples: {total / n:.4f}")
+    return total / n, grad""",
+    },
+    "logaddexp_bce_with_tanh_gradient": {
+        "bce_with_logits_loss_and_grad": """\
+def bce_with_logits_loss_and_grad(logits, targets):
+    z = np.asarray(logits, dtype=float)
+    y = np.asarray(targets, dtype=float)
+    loss = np.mean(np.logaddexp(0.0, z) - z * y)   # log(1 + e^z) - z y, computed stably
+    p = 0.5 * (1.0 + np.tanh(0.5 * z))             # sigmoid through tanh
+    return loss, (p - y) / z.size""",
+    },
+    "huber_through_minimum": {
+        "huber_loss_and_grad": """\
+def huber_loss_and_grad(pred, target, delta=1.0):
+    r = np.asarray(pred, dtype=float) - target
+    a = np.abs(r)
+    q = np.minimum(a, delta)                       # the quadratic part, capped at delta
+    loss = np.mean(0.5 * q ** 2 + delta * (a - q))
+    return loss, np.sign(r) * q / r.size""",
+    },
+    "fit_with_array_parameters_and_warning": {
+        "fit_line": """\
+import warnings
+
+def fit_line(x, y, loss_and_grad, lr=0.1, epochs=500):
+    if epochs > 1000:
+        warnings.warn(f"{epochs} epochs: this may take a moment")
+    x = np.array(x, dtype=float)
+    theta = np.zeros(2)                            # (w, b), updated in place
+    losses = []
+    for _ in range(epochs):
+        loss, grad = loss_and_grad(theta[0] * x + theta[1], y)
+        losses.append(loss)
+        theta -= lr * np.array([grad @ x, grad.sum()])
+    return theta[0], theta[1], losses""",
+    },
+    "einsum_cross_entropy_and_where_huber": {
+        "cross_entropy_loss_and_grad": """\
+def cross_entropy_loss_and_grad(logits, labels):
+    z = np.array(logits, dtype=float)              # our own copy, shifted in place
+    z -= z.max(axis=1, keepdims=True)
+    one_hot = np.eye(z.shape[1])[labels]
+    log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    loss = -np.einsum("nc,nc->", one_hot, log_probs) / len(z)
+    return loss, (np.exp(log_probs) - one_hot) / len(z)""",
+        "huber_loss_and_grad": """\
+def huber_loss_and_grad(pred, target, delta=1.0):
+    r = np.subtract(pred, target, dtype=float)
+    small = np.abs(r) <= delta
+    loss = np.where(small, r * r / 2, delta * np.abs(r) - delta * delta / 2).mean()
+    grad = np.where(small, r, delta * np.sign(r)) / r.size
+    return loss, grad""",
+    },
 }
