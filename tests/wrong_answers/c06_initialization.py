@@ -303,6 +303,17 @@ def init_deep_network(layer_sizes, activation, rng):
     return [init((n_out, n_in), rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]"""},
         ["test_init_deep_network"],
     ),
+    "deep_pops_the_input_size": (
+        {"init_deep_network": """\
+def init_deep_network(layer_sizes, activation, rng):
+    init = kaiming_normal if activation == "relu" else xavier_normal
+    weights, n_in = [], layer_sizes.pop(0)      # the caller's list loses its first entry
+    for n_out in layer_sizes:
+        weights.append(init((n_out, n_in), rng))
+        n_in = n_out
+    return weights"""},
+        ["test_init_deep_network"],
+    ),
 })
 
 UNUSUAL = {
