@@ -308,6 +308,21 @@ def l2_penalty(model, lam):
         return grad_output * self.scale"""},
         ["test_dropout"],
     ),
+    "dropout_backward_scales_grad_in_place": (
+        {"dropout": _DROPOUT_HEAD + """
+    def forward(self, x):
+        x = np.asarray(x, dtype=float)
+        if not self.training or self.p == 0:
+            self.scale = np.ones_like(x)
+            return x
+        self.scale = (self.rng.random(x.shape) >= self.p) / (1.0 - self.p)
+        return x * self.scale
+
+    def backward(self, grad_output):
+        grad_output *= self.scale                # the caller's gradient
+        return grad_output"""},
+        ["test_dropout"],
+    ),
     "bn_centers_input_in_place": (
         {"batchnorm_forward": _bn().replace("    inv_std = 1.0 / np.sqrt(var + eps)\n    x_hat = (x - mean) * inv_std",
                                             "    inv_std = 1.0 / np.sqrt(var + eps)\n    x -= mean\n    x_hat = x * inv_std")},
