@@ -230,3 +230,145 @@ def init_deep_network(layer_sizes, activation, rng):
         ["test_init_deep_network"],
     ),
 }
+
+_TRAIN = '''\
+def train_two_layer(X, Y, W1, b1, W2, b2, lr, steps):
+{head}
+    for _ in range(steps):
+        A = np.tanh(X @ W1.T + b1)
+        G = 2 * (A @ W2.T + b2 - Y) / Y.size
+        delta = (G @ W2) * (1 - A ** 2)
+        gW2, gb2, gW1, gb1 = G.T @ A, G.sum(axis=0), delta.T @ X, delta.sum(axis=0)
+{update}
+    return W1, b1, W2, b2'''
+
+# ---- the test classes of issue #15: globals, ignored parameters, mutation, integers
+WRONG.update({
+    "xavier_uniform_reads_global_rng": (
+        {"xavier_uniform": """\
+def xavier_uniform(shape, generator):
+    bound = np.sqrt(6.0 / (shape[0] + shape[1]))
+    return rng.uniform(-bound, bound, size=shape)      # the notebook's rng, not the argument"""},
+        ["test_xavier_uniform"],
+    ),
+    "kaiming_uniform_fixed_seed_inside": (
+        {"kaiming": _KAIMING_NORMAL_OK + """\
+def kaiming_uniform(shape, rng):
+    bound = np.sqrt(6.0 / shape[1])
+    return np.random.default_rng(0).uniform(-bound, bound, size=shape)"""},
+        ["test_kaiming"],
+    ),
+    "predicted_std_integer_exponent": (
+        {"predicted_std": """\
+def predicted_std(std_x, n, sigma_w, L, activation="linear"):
+    gain = n * sigma_w ** 2
+    if activation == "linear":
+        return float(std_x * gain ** (L // 2))
+    return float(std_x * np.sqrt(gain) * (gain / 2) ** ((L - 1) // 2))"""},
+        ["test_predicted_std"],
+    ),
+    "train_updates_callers_arrays_in_place": (
+        {"train_two_layer": _TRAIN.format(
+            head="    X, Y = np.asarray(X), np.asarray(Y)",
+            update="        W1 -= lr * gW1\n        b1 -= lr * gb1\n        W2 -= lr * gW2\n"
+                   "        b2 -= lr * gb2")},
+        ["test_train_two_layer"],
+    ),
+    "train_fixed_learning_rate": (
+        {"train_two_layer": _TRAIN.format(
+            head="    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)",
+            update="        W1, b1, W2, b2 = W1 - 0.1 * gW1, b1 - 0.1 * gb1, W2 - 0.1 * gW2, b2 - 0.1 * gb2")},
+        ["test_train_two_layer"],
+    ),
+    "train_helper_reads_global_data": (
+        {"train_two_layer": """\
+def gradients(W1, b1, W2, b2):
+    A = np.tanh(X @ W1.T + b1)                  # the notebook's X and Y
+    G = 2 * (A @ W2.T + b2 - Y) / Y.size
+    delta = (G @ W2) * (1 - A ** 2)
+    return delta.T @ X, delta.sum(axis=0), G.T @ A, G.sum(axis=0)
+
+
+def train_two_layer(X, Y, W1, b1, W2, b2, lr, steps):
+    params = [np.array(p, dtype=float) for p in (W1, b1, W2, b2)]
+    for _ in range(steps):
+        params = [p - lr * g for p, g in zip(params, gradients(*params))]
+    return tuple(params)"""},
+        ["test_train_two_layer"],
+    ),
+    "deep_reads_global_sizes": (
+        {"init_deep_network": """\
+def init_deep_network(layer_sizes, activation, rng):
+    init = kaiming_normal if activation == "relu" else xavier_normal
+    return [init((n_out, n_in), rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]"""},
+        ["test_init_deep_network"],
+    ),
+    "deep_pops_the_input_size": (
+        {"init_deep_network": """\
+def init_deep_network(layer_sizes, activation, rng):
+    init = kaiming_normal if activation == "relu" else xavier_normal
+    weights, n_in = [], layer_sizes.pop(0)      # the caller's list loses its first entry
+    for n_out in layer_sizes:
+        weights.append(init((n_out, n_in), rng))
+        n_in = n_out
+    return weights"""},
+        ["test_init_deep_network"],
+    ),
+})
+
+UNUSUAL = {
+    "xavier_uniform_from_random": {"xavier_uniform": """\
+def xavier_uniform(shape, rng):
+    bound = np.sqrt(6.0 / (shape[0] + shape[1]))
+    return bound * (2.0 * rng.random(shape) - 1.0)      # U(0, 1) stretched to U(-a, a)"""},
+    "xavier_normal_standard_normal_with_print": {"xavier_normal": """\
+def xavier_normal(shape, rng):
+    std = (2.0 / sum(shape)) ** 0.5
+    print(f"Xavier normal {shape}: std {std:.4f}")
+    return std * rng.standard_normal(size=tuple(shape))"""},
+    "kaiming_helper_and_warning": {"kaiming": """\
+import warnings
+
+
+def _fan_in(shape):
+    if shape[1] < 10:
+        warnings.warn(f"fan-in {shape[1]} is small: the variance estimate is rough")
+    return shape[1]
+
+
+def kaiming_normal(shape, rng):
+    return rng.normal(0.0, np.sqrt(2.0 / _fan_in(shape)), size=shape)
+
+
+def kaiming_uniform(shape, rng):
+    bound = np.sqrt(3.0) * np.sqrt(2.0 / _fan_in(shape))
+    return rng.uniform(-bound, bound, size=shape)"""},
+    "predicted_std_layer_by_layer": {"predicted_std": """\
+def predicted_std(std_x, n, sigma_w, L, activation="linear"):
+    variance = float(std_x) ** 2
+    for layer in range(L):
+        mean_square = variance / 2 if activation == "relu" and layer > 0 else variance
+        variance = n * sigma_w ** 2 * mean_square
+    return np.sqrt(variance)"""},
+    "train_einsum_in_place_on_copies": {"train_two_layer": """\
+def train_two_layer(X, Y, W1, b1, W2, b2, lr, steps):
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    W1, b1, W2, b2 = (np.array(p, dtype=float, copy=True) for p in (W1, b1, W2, b2))
+    for _ in range(steps):
+        A = np.tanh(np.einsum("nd,hd->nh", X, W1) + b1)
+        G = 2 * (np.einsum("nh,kh->nk", A, W2) + b2 - Y) / Y.size
+        delta = np.einsum("nk,kh->nh", G, W2) * (1 - A ** 2)
+        grads = (np.einsum("nh,nd->hd", delta, X), delta.sum(axis=0),
+                 np.einsum("nk,nh->kh", G, A), G.sum(axis=0))
+        for p, g in zip((W1, b1, W2, b2), grads):
+            p -= lr * g                                  # in place, on our own copies
+    return W1, b1, W2, b2"""},
+    "deep_loop_with_uniform_schemes": {"init_deep_network": """\
+def init_deep_network(layer_sizes, activation, rng):
+    weights = []
+    for i in range(1, len(layer_sizes)):
+        shape = (layer_sizes[i], layer_sizes[i - 1])
+        weights.append(kaiming_uniform(shape, rng) if activation == "relu"
+                       else xavier_uniform(shape, rng))
+    return weights"""},
+}
