@@ -1,4 +1,10 @@
-"""Input validation shared by nnlib's modules: clear errors that say what was expected."""
+"""Input validation shared by nnlib's modules: clear errors that say what was expected.
+
+Layers validate every input and gradient, so these checks run several times per training step;
+each is cheap when the answer is "fine" (a type test, or a shape looked up in a cache).
+"""
+
+import functools
 
 import numpy as np
 
@@ -8,6 +14,8 @@ def as_float_array(x, name="input"):
 
     Floating arrays keep their dtype, so float32 stays float32 end to end.
     """
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        return x                        # the common case, already right: nothing to convert
     arr = np.asarray(x)
     if arr.dtype.kind in "biu":
         return arr.astype(np.float64)
@@ -23,14 +31,18 @@ def check_shape(arr, expected, name, who):
     for "a batch of 3-feature rows". The message names the expected shape, e.g.
     ``Linear.forward expected input of shape (N, 3), got (5, 4)``.
     """
-    ok = arr.ndim == len(expected) and all(
-        e is None or e == s for e, s in zip(expected, arr.shape)
-    )
-    if not ok:
+    if not _shape_fits(arr.shape, expected):
         shown = ", ".join("N" if e is None else str(e) for e in expected)
         if len(expected) == 1:
             shown += ","
         raise ValueError(f"{who} expected {name} of shape ({shown}), got {tuple(arr.shape)}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _shape_fits(shape, expected):
+    """Whether ``shape`` matches ``expected`` (``None`` = any size); remembered per pair of shapes,
+    since a training loop asks the same question with the same shapes at every step."""
+    return len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))
 
 
 def as_rng(rng):

@@ -148,8 +148,8 @@ def log_softmax(x, axis=-1):
     overflows even for logits of size 1e4. Shape: same as ``x``.
     """
     x = as_float_array(x)
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def softmax(x, axis=-1):
@@ -159,5 +159,5 @@ def softmax(x, axis=-1):
     overflows. Shape: same as ``x``; for a batch of logits (N, C) use ``axis=-1``.
     """
     x = as_float_array(x)
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)

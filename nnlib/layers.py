@@ -103,7 +103,7 @@ class Dropout(Layer):
             self._scale = np.ones((), dtype=x.dtype)
             return x
         keep = self.rng.random(x.shape, dtype=x.dtype if x.dtype == np.float32 else np.float64) >= self.p
-        self._scale = keep.astype(x.dtype) / x.dtype.type(1.0 - self.p)
+        self._scale = keep / x.dtype.type(1.0 - self.p)       # mask / (1 − p), in x's dtype
         return x * self._scale
 
     def backward(self, grad_output):

@@ -270,6 +270,7 @@ class CrossEntropyLoss(Loss):
         if not 0 <= label_smoothing <= 1:
             raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
         self.label_smoothing = float(label_smoothing)
+        self._log_p = None
 
     def _check(self, pred, target):
         pred = as_float_array(pred, "pred")
@@ -293,6 +294,7 @@ class CrossEntropyLoss(Loss):
 
     def _losses(self, z, k):
         log_p = F.log_softmax(z, axis=1)
+        self._log_p = log_p                                  # kept for backward, which needs p
         nll = -log_p[np.arange(len(k)), k]                   # −log p_k
         eps = self.label_smoothing
         if not eps:
@@ -300,7 +302,7 @@ class CrossEntropyLoss(Loss):
         return (1 - eps) * nll - eps * log_p.mean(axis=1)    # −Σ_c q_c log p_c
 
     def _grad(self, z, k):
-        grad = F.softmax(z, axis=1)                          # p
+        grad = np.exp(self._log_p)                           # p = exp(log p) = softmax(z)
         grad[np.arange(len(k)), k] -= 1 - self.label_smoothing
         if self.label_smoothing:
             grad -= self.label_smoothing / z.shape[1]        # p − q, q = (1 − ε)·onehot(k) + ε/C
