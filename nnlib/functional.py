@@ -9,7 +9,6 @@ Derivatives take the same input ``x`` as the function itself, so ``sigmoid_grad(
 """
 
 import numpy as np
-from scipy.special import erf
 
 from nnlib._checks import as_float_array
 
@@ -138,6 +137,8 @@ def _gelu_cdf(x, approximate):
         return 0.5 * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
     if approximate != "none":
         raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    from scipy.special import erf     # imported on first use: SciPy takes 0.2-0.4 s to import
+
     return 0.5 * (1.0 + erf(x / np.sqrt(2.0)))
 
 

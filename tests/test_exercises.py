@@ -108,6 +108,13 @@ def test_grade_gives_full_marks_to_the_solution_and_zero_to_the_blank(graded):
     assert float(rows["blank"]["total"]) == 0, rows["blank"]
 
 
+def test_honest_answers_are_not_flagged_for_review(graded):
+    """Neither the scan nor the tripwires may flag the solution or a correct but unusual answer."""
+    name, _, rows, _, results = graded
+    honest = ["solution", *[s for s in results if s in UNUSUAL_ANSWERS[name]]]
+    assert {s: rows[s]["needs_review"] for s in honest} == dict.fromkeys(honest, ""), name
+
+
 def test_grade_agrees_with_the_corpus_runner(graded):
     """The fast runner behind the corpus tests scores notebooks exactly as ``grade`` does."""
     name, _, rows, tasks, results = graded
