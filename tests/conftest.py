@@ -16,10 +16,12 @@ import fcntl
 import functools
 import http.server
 import json
+import shlex
 import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,31 +38,75 @@ def rng():
     return np.random.default_rng(12345)
 
 
+BOOK_TESTS = ("test_book.py", "test_browser.py", "test_site_quality.py")
+
+
+def _shared_folder(basetemp):
+    """The run's temporary folder that the controller and every xdist worker share."""
+    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+
+
+def _book_command(root, out):
+    jb = Path(sys.executable).with_name("jupyter-book")
+    return [str(jb), "build", str(root), "--path-output", str(out), "-W", "-n", "--keep-going"]
+
+
+def pytest_sessionstart(session):
+    """In a run that includes the website's tests, start building the website at once, in the
+    background, so that the workers run other tests meanwhile instead of waiting for it."""
+    config = session.config
+    if hasattr(config, "workerinput") or os.environ.get("NNFS_BOOK_HTML"):
+        return
+    args = [Path(a.split("::")[0]).name for a in config.args]
+    if args and not any(a in BOOK_TESTS or a in ("tests", ".") for a in args):
+        return
+    shared = config._tmp_path_factory.getbasetemp()
+    root = Path(__file__).resolve().parents[1]
+    command = " ".join(shlex.quote(part) for part in _book_command(root, shared / "book"))
+    config._nnfs_book = subprocess.Popen(
+        ["sh", "-c", f"{command} > book.out 2> book.err; echo $? > book.rc"], cwd=shared,
+        start_new_session=True)
+    (shared / "book.started").write_text(str(config._nnfs_book.pid))
+
+
+def pytest_unconfigure(config):
+    build = getattr(config, "_nnfs_book", None)
+    if build is not None and build.poll() is None:
+        os.killpg(build.pid, 9)
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
     """The website, built once per test run (``jupyter-book build -W -n --keep-going``) into a
     temporary folder, so that test_book.py, test_browser.py and test_site_quality.py share one build,
-    also when pytest-xdist runs them in different workers (the first builds it, under a file lock,
-    in the run's shared temporary folder; the others wait and reuse it).
+    also when pytest-xdist runs them in different workers. The build starts in the background as
+    the run begins (``pytest_sessionstart``); otherwise the first worker to need it builds it, under
+    a file lock in the run's shared temporary folder, and the others wait and reuse it.
 
     Returns ``(result, html)``: the finished ``subprocess.CompletedProcess`` and the ``_build/html``
     folder. With --keep-going the pages are written even when Sphinx warns, so the browser test
     still runs; test_book.py fails on the warnings.
     """
     root = Path(__file__).resolve().parents[1]
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent                     # one folder for every worker of this run
+    shared = _shared_folder(tmp_path_factory.getbasetemp())
     out, record = shared / "book", shared / "book-build.json"
     with open(shared / "book.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not record.exists():
-            jb = Path(sys.executable).with_name("jupyter-book")
-            done = subprocess.run(
-                [str(jb), "build", str(root), "--path-output", str(out), "-W", "-n", "--keep-going"],
-                capture_output=True, text=True, timeout=600)
-            record.write_text(json.dumps({"args": done.args, "returncode": done.returncode,
-                                          "stdout": done.stdout, "stderr": done.stderr}))
+            if (shared / "book.started").exists():
+                waited = 0
+                while not (shared / "book.rc").exists() and waited < 900:
+                    time.sleep(1)
+                    waited += 1
+                rc = (shared / "book.rc").read_text().strip() if (shared / "book.rc").exists() else "-1"
+                done = {"args": _book_command(root, out), "returncode": int(rc or -1),
+                        "stdout": (shared / "book.out").read_text(errors="replace"),
+                        "stderr": (shared / "book.err").read_text(errors="replace")}
+            else:
+                ran = subprocess.run(_book_command(root, out), capture_output=True, text=True, timeout=600)
+                done = {"args": ran.args, "returncode": ran.returncode, "stdout": ran.stdout,
+                        "stderr": ran.stderr}
+            record.write_text(json.dumps(done))
     result = subprocess.CompletedProcess(**json.loads(record.read_text()))
     return result, out / "_build" / "html"
 

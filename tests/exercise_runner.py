@@ -38,6 +38,11 @@ def run_variants(source, variants, timeout=600):
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def scores(passed, tasks):
+    """{task: points} from {task: passed} and {task: max points}."""
+    return {task: points if passed[task] else 0.0 for task, points in tasks.items()}
+
+
 def _main(source, variants_file):
     import matplotlib.pyplot as plt
     import nbformat

@@ -1,24 +1,20 @@
-"""Every graded exercise, tested both ways by grading real submissions.
+"""Every graded exercise, tested both ways with its two-sided corpus.
 
 For each assignment in solutions/: the committed student version in exercises/ is exactly what
-``python -m grading release`` generates; ``grade`` gives the solution full marks and the blank
-release 0; each typical wrong answer in tests/wrong_answers/ loses exactly the points it should,
-and each correct but unusual answer there scores full marks. The corpus runs through
-tests/exercise_runner.py (one process for all of a chapter's answers), which a test checks against
-``grade`` on a sample.
+``python -m grading release`` generates; the solution passes every test; each typical wrong
+answer in tests/wrong_answers/ loses exactly the points it should, and each correct but unusual
+answer there scores full marks. The corpus runs through
+tests/exercise_runner.py (one process for all of a chapter's answers); test_exercise_grading.py
+checks the runner against ``grade`` on a sample.
 """
-
-import csv
 
 import nbformat
 import pytest
 
-from grading.cli import main
-from grading.course import ROOT, find_assignments
+from exercise_runner import run_variants, scores
 from grading.cells import tasks_of
+from grading.course import ROOT, find_assignments
 from grading.release import generate
-from exercise_runner import run_variants
-from notebook_builders import released, solution_answers, submission, write
 from wrong_answers import UNUSUAL_ANSWERS, WRONG_ANSWERS
 
 ASSIGNMENTS = find_assignments()
@@ -57,10 +53,6 @@ def corpus(request):
     return name, tasks, run_variants(ASSIGNMENTS[name].source, variants)
 
 
-def scores(passed, tasks):
-    return {task: points if passed[task] else 0.0 for task, points in tasks.items()}
-
-
 def test_the_solution_passes_every_test(corpus):
     name, tasks, results = corpus
     assert scores(results["solution"], tasks) == tasks, name
@@ -78,46 +70,3 @@ def test_unusual_correct_answers_score_full_marks(corpus):
     assert len(UNUSUAL_ANSWERS[name]) >= 6, f"{name}: add correct but unusual answers (UNUSUAL)"
     for student in UNUSUAL_ANSWERS[name]:
         assert scores(results[f"unusual:{student}"], tasks) == tasks, f"{name}, unusual answer {student!r}"
-
-
-@pytest.fixture(scope="module", params=NAMES)
-def graded(request, tmp_path_factory):
-    """Grade the solution, the blank release, one wrong and one unusual answer end to end."""
-    name = request.param
-    assignment = ASSIGNMENTS[name]
-    release, solution = released(assignment), solution_answers(assignment)
-    wrong, (wrong_answers, _) = next(iter(WRONG_ANSWERS[name].items()))
-    picked = {"solution": {}, wrong: wrong_answers}
-    picked.update(list(UNUSUAL_ANSWERS[name].items())[:1])
-    subs = tmp_path_factory.mktemp(f"{name}-submissions")
-    write(release, subs, "blank", assignment.notebook)
-    for student, answers in picked.items():
-        write(submission(release, {**solution, **answers}), subs, student, assignment.notebook)
-    out = tmp_path_factory.mktemp(f"{name}-grades")
-    code = main(["grade", str(subs), "--out", str(out), "--assignment", name, "--no-progress"])
-    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
-        rows = {row["student"]: row for row in csv.DictReader(f)}
-    tasks = dict(tasks_of(nbformat.read(assignment.source, as_version=4)))
-    return name, code, rows, tasks, run_variants(assignment.source, picked)
-
-
-def test_grade_gives_full_marks_to_the_solution_and_zero_to_the_blank(graded):
-    name, code, rows, tasks, _ = graded
-    assert code == 0, f"some {name} submissions could not be graded: {rows}"
-    assert float(rows["solution"]["total"]) == sum(tasks.values()), rows["solution"]
-    assert float(rows["blank"]["total"]) == 0, rows["blank"]
-
-
-def test_honest_answers_are_not_flagged_for_review(graded):
-    """Neither the scan nor the tripwires may flag the solution or a correct but unusual answer."""
-    name, _, rows, _, results = graded
-    honest = ["solution", *[s for s in results if s in UNUSUAL_ANSWERS[name]]]
-    assert {s: rows[s]["needs_review"] for s in honest} == dict.fromkeys(honest, ""), name
-
-
-def test_grade_agrees_with_the_corpus_runner(graded):
-    """The fast runner behind the corpus tests scores notebooks exactly as ``grade`` does."""
-    name, _, rows, tasks, results = graded
-    for student, passed in results.items():
-        got = {task: float(rows[student][task]) for task in tasks}
-        assert got == scores(passed, tasks), f"{name}, {student!r}: grade and the runner disagree"

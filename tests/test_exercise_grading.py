@@ -1,0 +1,65 @@
+"""Every graded exercise, graded end to end by ``grade`` on a sample of its corpus.
+
+For each assignment in solutions/: ``grade`` (the sandbox, nbgrader, the tripwires) gives the
+solution full marks and the blank release 0, flags no honest answer for review, and scores a
+wrong and an unusual answer exactly as tests/exercise_runner.py does, which runs the whole
+corpus in tests/test_exercises.py.
+"""
+
+import csv
+
+import nbformat
+import pytest
+
+from exercise_runner import run_variants, scores
+from grading.cells import tasks_of
+from grading.cli import main
+from grading.course import find_assignments
+from notebook_builders import released, solution_answers, submission, write
+from wrong_answers import UNUSUAL_ANSWERS, WRONG_ANSWERS
+
+ASSIGNMENTS = find_assignments()
+NAMES = sorted(ASSIGNMENTS)
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def graded(request, tmp_path_factory):
+    """Grade the solution, the blank release, one wrong and one unusual answer end to end."""
+    name = request.param
+    assignment = ASSIGNMENTS[name]
+    release, solution = released(assignment), solution_answers(assignment)
+    wrong, (wrong_answers, _) = next(iter(WRONG_ANSWERS[name].items()))
+    picked = {"solution": {}, wrong: wrong_answers}
+    picked.update(list(UNUSUAL_ANSWERS[name].items())[:1])
+    subs = tmp_path_factory.mktemp(f"{name}-submissions")
+    write(release, subs, "blank", assignment.notebook)
+    for student, answers in picked.items():
+        write(submission(release, {**solution, **answers}), subs, student, assignment.notebook)
+    out = tmp_path_factory.mktemp(f"{name}-grades")
+    code = main(["grade", str(subs), "--out", str(out), "--assignment", name, "--no-progress"])
+    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    tasks = dict(tasks_of(nbformat.read(assignment.source, as_version=4)))
+    return name, code, rows, tasks, run_variants(assignment.source, picked)
+
+
+def test_grade_gives_full_marks_to_the_solution_and_zero_to_the_blank(graded):
+    name, code, rows, tasks, _ = graded
+    assert code == 0, f"some {name} submissions could not be graded: {rows}"
+    assert float(rows["solution"]["total"]) == sum(tasks.values()), rows["solution"]
+    assert float(rows["blank"]["total"]) == 0, rows["blank"]
+
+
+def test_honest_answers_are_not_flagged_for_review(graded):
+    """Neither the scan nor the tripwires may flag the solution or a correct but unusual answer."""
+    name, _, rows, _, results = graded
+    honest = ["solution", *[s for s in results if s in UNUSUAL_ANSWERS[name]]]
+    assert {s: rows[s]["needs_review"] for s in honest} == dict.fromkeys(honest, ""), name
+
+
+def test_grade_agrees_with_the_corpus_runner(graded):
+    """The fast runner behind the corpus tests scores notebooks exactly as ``grade`` does."""
+    name, _, rows, tasks, results = graded
+    for student, passed in results.items():
+        got = {task: float(rows[student][task]) for task in tasks}
+        assert got == scores(passed, tasks), f"{name}, {student!r}: grade and the runner disagree"
