@@ -34,7 +34,7 @@ import psutil
 from tqdm import tqdm
 
 from grading import feedback, sandbox, tripwires
-from grading.cells import locked_ids, tasks_of, written_of
+from grading.cells import is_payoff_cell, locked_ids, tasks_of, written_of
 from grading.course import COURSE_ID, GradingError, make_course, run_converter
 from grading.results import Result, load_result, save_result, write_atomic, write_csv
 from grading.submissions import discover, load_checked
@@ -182,6 +182,7 @@ class Batch:
         shutil.copytree(self.template, scratch)
         target = scratch / "submitted" / sub.student / self.assignment.name / self.assignment.notebook
         target.parent.mkdir(parents=True)
+        nb.cells = [cell for cell in nb.cells if not is_payoff_cell(cell)]
         armed, sub.nonce, reasons = tripwires.arm(nb, self.source)
         sub.review.extend(reasons)
         nbformat.write(armed, target)
