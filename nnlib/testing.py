@@ -129,7 +129,7 @@ def _name_ratio(ratio, factors):
     return f"{ratio:.4g} times"
 
 
-def _axis_ratio(actual, expected, axis, factors):
+def _axis_ratio(actual, expected, axis, factors, name):
     """Evidence that each column (axis=0) or row (axis=1) is off by its own factor, or None."""
     if actual.ndim != 2 or actual.shape[axis] < 2:
         return None
@@ -148,11 +148,11 @@ def _axis_ratio(actual, expected, axis, factors):
         factor = np.asarray(factor, dtype=float)
         if factor.shape == per_line.shape and np.all(factor != 0):
             if np.allclose(per_line, factor, rtol=1e-3):
-                return f"each {what} is {label} times the expected one (a factor of {label} too many)"
+                return f"each {what} of {name} is {label} times the expected one (a factor of {label} too many)"
             if np.allclose(per_line, 1 / factor, rtol=1e-3):
-                return f"each {what} is 1/{label} times the expected one (a factor of {label} is missing)"
+                return f"each {what} of {name} is 1/{label} times the expected one (a factor of {label} is missing)"
     shown = ", ".join(f"{r:.3g}" for r in per_line[:6]) + (", ..." if per_line.size > 6 else "")
-    return f"each {what} is off by its own factor (yours / expected per {what}: {shown})"
+    return f"each {what} of {name} is off by its own factor (yours / expected per {what}: {shown})"
 
 
 def _evidence(actual, expected, name, rtol, atol, factors, others):
@@ -178,7 +178,7 @@ def _evidence(actual, expected, name, rtol, atol, factors, others):
             what = "every entry of " if actual.size > 1 else ""
             return f"{what}{name} is {words} the expected value"
     for axis in (0, 1):
-        found = _axis_ratio(actual, expected, axis, factors)
+        found = _axis_ratio(actual, expected, axis, factors, name)
         if found:
             return found
     wrong = ~np.isclose(actual, expected, rtol=rtol, atol=atol)
@@ -208,7 +208,7 @@ def assert_close(value, expected, name="the result", *, rtol=1e-6, atol=1e-9, fa
     - one constant ratio yours / expected for every entry: "half", "twice", "the negative of",
       or a label from ``factors`` (``{"N": 8}`` gives "N times" or "1/N times");
     - one ratio per column or per row, named when it matches an array in ``factors``
-      (``{"γ": gamma}``: "each column is 1/γ times the expected one");
+      (``{"γ": gamma}``: "each column of dx is 1/γ times the expected one");
     - else the first wrong entry, its index, and how many entries are wrong.
 
     ``concept`` (one sentence naming the idea to revisit) is appended. Returns the plain array.
