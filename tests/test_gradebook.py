@@ -224,13 +224,28 @@ def graded(tmp_path_factory):
     out = base / "out"
     code, output = run(["--root", str(root), "grade", str(subs), "--out", str(out), "--assignment", "toy",
                         "--no-progress", "--gradebook"])
+    GENERATED_BY_FIXTURE[:] = GENERATED
     return root, subs, out, code, output
 
 
+GENERATED, GENERATED_BY_FIXTURE = [], []          # the nbgrader converters run() ran in this process, by name
+
+
 def run(argv):
-    """Run the CLI; return (exit code, stdout + stderr)."""
+    """Run the CLI; return (exit code, stdout + stderr). GENERATED lists the converters it ran."""
+    from grading import course
+
+    real = course.run_converter
+
+    def counting(converter, *args, **kwargs):
+        GENERATED.append(converter.__name__)
+        return real(converter, *args, **kwargs)
+
+    GENERATED.clear()
     stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), \
+            pytest.MonkeyPatch.context() as patch:
+        patch.setattr(course, "run_converter", counting)
         code = main(argv)
     return code, stdout.getvalue() + stderr.getvalue()
 
@@ -245,6 +260,8 @@ CLI_EXPECTED = {
 def test_cli_gradebook_writes_the_course_gradebook(graded):
     root, _, out, code, output = graded
     assert code == 1                               # cy's notebook could not be graded
+    # the template course made for grading is also what --gradebook records: one generate_assignment
+    assert GENERATED_BY_FIXTURE == ["GenerateAssignment"]
     url = default_url(root)
     assert f"gradebook {url}: toy recorded for 3 student(s), 2 with scores, 1 marked" in output
     assert scores_in(url, course_id=INSTRUCTOR_COURSE) == CLI_EXPECTED
@@ -271,15 +288,18 @@ def test_cli_gradebook_again_changes_nothing(graded):
     code, output = run(["--root", str(root), "grade", str(subs), "--out", str(out), "--assignment", "toy",
                         "--no-progress", "--gradebook"])
     assert code == 1 and "toy recorded for 3 student(s)" in output
+    # cy's broken notebook is retried, so this run grades too: one generate_assignment, reused by --gradebook
+    assert GENERATED == ["GenerateAssignment"]
     assert row_counts(url, INSTRUCTOR_COURSE) == counts and scores_in(url, course_id=INSTRUCTOR_COURSE) == CLI_EXPECTED
 
 
 def test_a_blank_answer_gets_nbgraders_no_response_comment(tmp_path):
     root = course_root(tmp_path)
     write(released(TOY), tmp_path / "subs", "blank", "toy.ipynb")
-    code, _ = run(["--root", str(root), "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
-                   "--assignment", "toy", "--no-progress", "--gradebook"])
-    assert code == 0
+    argv = ["--root", str(root), "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
+            "--assignment", "toy", "--no-progress", "--gradebook"]
+    assert run(argv)[0] == 0 and GENERATED == ["GenerateAssignment"]    # graded: its template is recorded
+    assert run(argv)[0] == 0 and GENERATED == []                        # nothing to grade: nothing generated
     with Gradebook(default_url(root), INSTRUCTOR_COURSE) as gb:
         (nb,) = gb.find_submission("toy", "blank").notebooks
         assert {c.name: c.auto_comment for c in nb.comments} == {"add": "No response.", "mean": "No response.",
@@ -450,27 +470,3 @@ def test_cli_db_url_writes_postgres(graded, postgres):
     assert run(argv)[0] == 1
     assert row_counts(url) == counts and scores_in(url) == CLI_EXPECTED
 
-
-def test_a_gradebook_run_generates_the_assignment_once(tmp_path, monkeypatch):
-    """The template course made for grading is also what --gradebook records: one generate_assignment
-    per run that grades, none for a run that only writes saved results into a gradebook."""
-    from grading import course
-
-    generated = []
-    real = course.run_converter
-
-    def counting(converter, *args, **kwargs):
-        generated.append(converter.__name__)
-        return real(converter, *args, **kwargs)
-
-    monkeypatch.setattr(course, "run_converter", counting)
-    root = course_root(tmp_path)
-    write(submission(released(TOY), GOOD), tmp_path / "subs", "ann", "toy.ipynb")
-    argv = ["--root", str(root), "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
-            "--assignment", "toy", "--no-progress", "--gradebook"]
-    generated.clear()                      # released(TOY) above generated once, for the test itself
-    assert run(argv)[0] == 0 and generated == ["GenerateAssignment"]
-    generated.clear()
-    assert run(argv)[0] == 0 and generated == []
-    assert scores_in(default_url(root), course_id=INSTRUCTOR_COURSE)["ann"][:2] == (
-        {"test_add": 2.0, "test_mean": 3.0, "why_mean": 0.0}, 5.0)
