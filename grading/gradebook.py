@@ -10,7 +10,9 @@ driver). What is written:
   GenerateAssignment runs on a scratch copy of the source notebook with this database as its
   gradebook;
 - every student of the batch, and one submission per student whose grade cells hold the
-  autograder's score (``auto_score``), as ``nbgrader autograde`` would set them. A score an
+  autograder's score (``auto_score``), as ``nbgrader autograde`` would set them: the tests' scores,
+  and for a written answer 0 when it was left untouched ("No response.") and none otherwise (a
+  person grades it in formgrader). A score an
   instructor gave by hand in formgrader (``manual_score``) is kept and, as in nbgrader, the cell
   is then marked for review.
 
@@ -150,9 +152,12 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=N
                 notebook = gb.find_submission_notebook(notebook_id, assignment.name, result.student)
                 recorded = result.nbgrader or {}
                 for grade in notebook.grades:
-                    if grade.name not in tests:
-                        continue      # a cell graded by hand: formgrader's job, not the autograder's
-                    score = result.scores.get(grade.name) if result.graded else None
+                    if not result.graded:
+                        score = None
+                    elif grade.name in tests:
+                        score = result.scores.get(grade.name)
+                    else:     # a written answer: 0 if untouched ("No response."), else None (a person grades it)
+                        score = recorded.get("grades", {}).get(grade.name, {}).get("auto_score")
                     grade.auto_score = None if score is None else float(score)
                     # nbgrader's rule (SaveAutoGrades): a hand-given score, or no automatic one,
                     # means a person has to look at this cell

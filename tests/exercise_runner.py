@@ -10,8 +10,12 @@ it raises nothing (output on stderr, such as a warning, does not fail it).
 
 The variants are our own code, so they share one process: a variant must not patch modules.
 
+Each test cell's outcome is ``None`` when it passed, else its error as ``"Type: message"``, so that
+tests can check what the feedback says. The ungraded payoff cells at the end of an exercise (locked
+cells whose grade_id starts with ``payoff``: a figure) run for the solution only.
+
 Usage (what ``run_variants`` does): ``python exercise_runner.py SOURCE.ipynb VARIANTS.json`` with
-VARIANTS.json = {variant: {grade_id: source}}; prints {variant: {test grade_id: passed}} as JSON.
+VARIANTS.json = {variant: {grade_id: source}}; prints {variant: {test grade_id: outcome}} as JSON.
 """
 
 import json
@@ -25,7 +29,7 @@ RUNNER = Path(__file__).resolve()
 
 
 def run_variants(source, variants, timeout=600):
-    """{variant: {test grade_id: passed}} for each {variant: {grade_id: answer source}}."""
+    """{variant: {test grade_id: None or "Type: message"}} for each {variant: {grade_id: answer}}."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(variants, f)
     env = {**os.environ, "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -38,9 +42,9 @@ def run_variants(source, variants, timeout=600):
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def scores(passed, tasks):
-    """{task: points} from {task: passed} and {task: max points}."""
-    return {task: points if passed[task] else 0.0 for task, points in tasks.items()}
+def scores(outcomes, tasks):
+    """{task: points} from {task: None (passed) or its error} and {task: max points}."""
+    return {task: points if outcomes[task] is None else 0.0 for task, points in tasks.items()}
 
 
 def _main(source, variants_file):
@@ -56,21 +60,24 @@ def _main(source, variants_file):
     real_stdout = sys.stdout
     for name, answers in variants.items():
         shell.reset(new_session=False)
-        passed = {}
+        outcomes = {}
         sys.stdout = open(os.devnull, "w")                 # the cells' prints
         try:
             for cell in cells:
                 if cell.cell_type != "code":
                     continue
                 meta = cell.metadata.get("nbgrader", {})
+                if str(meta.get("grade_id", "")).startswith("payoff") and name != "solution":
+                    continue
                 code = answers.get(meta.get("grade_id"), cell.source) if meta.get("solution") else cell.source
-                ok = shell.run_cell(code, silent=True).success
+                run = shell.run_cell(code, silent=True)
                 if meta.get("grade") and not meta.get("solution"):
-                    passed[meta["grade_id"]] = ok
+                    error = run.error_in_exec or run.error_before_exec
+                    outcomes[meta["grade_id"]] = None if run.success else f"{type(error).__name__}: {error}"
         finally:
             sys.stdout.close()
             sys.stdout = real_stdout
-        results[name] = passed
+        results[name] = outcomes
         plt.close("all")
     print(json.dumps(results))
 

@@ -60,6 +60,6 @@ def test_honest_answers_are_not_flagged_for_review(graded):
 def test_grade_agrees_with_the_corpus_runner(graded):
     """The fast runner behind the corpus tests scores notebooks exactly as ``grade`` does."""
     name, _, rows, tasks, results = graded
-    for student, passed in results.items():
+    for student, outcomes in results.items():
         got = {task: float(rows[student][task]) for task in tasks}
-        assert got == scores(passed, tasks), f"{name}, {student!r}: grade and the runner disagree"
+        assert got == scores(outcomes, tasks), f"{name}, {student!r}: grade and the runner disagree"

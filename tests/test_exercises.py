@@ -3,7 +3,8 @@
 For each assignment in solutions/: the committed student version in exercises/ is exactly what
 ``python -m grading release`` generates; the solution passes every test; each typical wrong
 answer in tests/wrong_answers/ loses exactly the points it should, and each correct but unusual
-answer there scores full marks. The corpus runs through
+answer there scores full marks; where the corpus names the evidence a wrong answer leaves, the failing
+test's message must say it. The corpus runs through
 tests/exercise_runner.py (one process for all of a chapter's answers); test_exercise_grading.py
 checks the runner against ``grade`` on a sample.
 """
@@ -15,7 +16,7 @@ from exercise_runner import run_variants, scores
 from grading.cells import tasks_of
 from grading.course import ROOT, find_assignments
 from grading.release import generate
-from wrong_answers import UNUSUAL_ANSWERS, WRONG_ANSWERS
+from wrong_answers import EVIDENCE, UNUSUAL_ANSWERS, WRONG_ANSWERS
 
 ASSIGNMENTS = find_assignments()
 NAMES = sorted(ASSIGNMENTS)
@@ -70,3 +71,15 @@ def test_unusual_correct_answers_score_full_marks(corpus):
     assert len(UNUSUAL_ANSWERS[name]) >= 6, f"{name}: add correct but unusual answers (UNUSUAL)"
     for student in UNUSUAL_ANSWERS[name]:
         assert scores(results[f"unusual:{student}"], tasks) == tasks, f"{name}, unusual answer {student!r}"
+
+
+def test_feedback_names_the_evidence(corpus):
+    name, _, results = corpus
+    for student, expected in EVIDENCE.get(name, {}).items():
+        assert student in WRONG_ANSWERS[name], f"{name}: EVIDENCE names an unknown wrong answer {student!r}"
+        for test, words in expected.items():
+            message = results[student][test]
+            assert message is not None, f"{name}, wrong answer {student!r}: {test} passed"
+            for word in words:
+                assert word.lower() in message.lower(), \
+                    f"{name}, wrong answer {student!r}: {test}'s message should say {word!r}, it says {message!r}"

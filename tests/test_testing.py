@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlib.testing import plain_array, plain_bool, plain_float, plain_int, plain_tuple
+from nnlib.testing import assert_close, plain_array, plain_bool, plain_float, plain_int, plain_tuple
 
 
 class DecidesItsComparisons:
@@ -85,3 +85,62 @@ def test_tuples_are_read_without_the_objects_own_iteration():
         plain_tuple((1, 2, 3), 2)
     with pytest.raises(AssertionError, match="tuple of 2 values, got DecidesItsComparisons"):
         plain_tuple(DecidesItsComparisons(), 2)
+
+
+# ---------------------------------------------------------------- assert_close: evidence, not a verdict
+EXPECTED = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]])
+GAMMA = np.array([1.5, -0.5, 2.0])
+
+
+def evidence(value, expected=EXPECTED, **kwargs):
+    """assert_close's message for a wrong ``value`` (fails the test if the value passes)."""
+    with pytest.raises(AssertionError) as error:
+        assert_close(value, expected, "dx", **kwargs)
+    return str(error.value)
+
+
+def test_a_close_value_passes_as_a_plain_array():
+    class Sub(np.ndarray):
+        pass
+
+    got = assert_close((EXPECTED + 1e-12).view(Sub), EXPECTED)
+    assert type(got) is np.ndarray and np.array_equal(got, EXPECTED + 1e-12)
+    assert assert_close(2, 2.0) == 2.0
+    with pytest.raises(AssertionError, match="array of numbers"):
+        assert_close(DecidesItsComparisons(), EXPECTED)
+
+
+@pytest.mark.parametrize("value, kwargs, words", [
+    (EXPECTED / 2, {}, "every entry of dx is half the expected value"),
+    # a forward difference measured over 2h: half, up to the O(h) error of the estimate
+    (EXPECTED / 2 + 1e-6, {}, "half the expected value"),
+    (2 * EXPECTED, {}, "twice"),
+    (-EXPECTED, {}, "the negative of the expected value"),
+    (8 * EXPECTED, {"factors": {"N": 8}}, "N times the expected value"),
+    (EXPECTED / 8, {"factors": {"N": 8}}, "1/N times the expected value"),
+    (EXPECTED / GAMMA, {"factors": {"γ": GAMMA}}, "each column is 1/γ times the expected one"),
+    (EXPECTED * GAMMA, {"factors": {"γ": GAMMA}}, "each column is γ times"),
+    (EXPECTED * [[1.0], [3.0]], {}, "each row is off by its own factor (yours / expected per row: 1, 3)"),
+    (EXPECTED.T, {}, "should have shape (2, 3), got (3, 2) (the transpose of the expected result)"),
+    (np.ones((3, 2)), {}, "got (3, 2) (the transposed shape)"),
+    (np.zeros((2, 3)), {}, "dx is all zeros"),
+    (np.where(EXPECTED > 3, np.nan, EXPECTED), {}, "nan at index (1, 1)"),
+    (np.where(EXPECTED < 0, np.inf, EXPECTED), {}, "inf at index (0, 1), (1, 2)"),
+    (EXPECTED + 1, {"others": {"dW": EXPECTED + 1}}, "equals what dW should be: are two results swapped?"),
+    (np.where(EXPECTED == 4.0, 7.0, EXPECTED), {},
+     "differs at index (1, 1): got 7, expected 4 (1 of 6 entries is wrong, the largest error is 3)"),
+])
+def test_the_message_names_the_evidence(value, kwargs, words):
+    assert words in evidence(value, **kwargs)
+
+
+def test_a_square_transpose_and_a_concept():
+    square = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert "dx is the transpose of the expected result" in evidence(square.T, square)
+    message = evidence(-EXPECTED, concept="Descent goes against the gradient.")
+    assert message.endswith("the negative of the expected value. Descent goes against the gradient.")
+
+
+def test_scalars_get_words_only_for_a_recognised_factor():
+    assert evidence(2.0, 1.0) == "dx is twice the expected value"
+    assert evidence(1.3, 1.0) == "dx differs: got 1.3, expected 1"
