@@ -531,6 +531,7 @@ EVIDENCE = {
     "softmax_along_columns": {"test_softmax": ["columns sum to 1", "wrong axis"]},
     "ce_grad_missing_1_over_n": {"test_cross_entropy": ["N times"]},
     "ce_not_divided_by_n": {"test_cross_entropy": ["N times"]},
+    "ce_mean_over_all_entries": {"test_cross_entropy": ["1/C times"]},
     "ce_gradient_transposed": {"test_cross_entropy": ["transpose"]},
     "ce_grad_forgets_the_one_hot": {"test_cross_entropy": ["true class"]},
     "bce_grad_not_averaged": {"test_bce_with_logits": ["M times"]},

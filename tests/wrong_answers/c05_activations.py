@@ -510,7 +510,7 @@ EVIDENCE = {
     "mish_grad_only_first_term": {"test_mish": ["product rule"]},
     "mish_grad_tanh_slope_at_its_output": {"test_mish": ["finite-difference slope"]},
     "dead_counts_entries_not_units": {"test_dead_fraction": ["entries of Z"]},
-    "norms_in_reverse_order": {"test_layer_grad_norms": ["reverse order"]},
+    "norms_in_reverse_order": {"test_layer_grad_norms": ["last layer first"]},
     "norms_derivative_at_activation_output": {"test_layer_grad_norms": ["pre-activation"]},
     "norms_loss_not_averaged": {"test_layer_grad_norms": ["N·K times"]},
 }
