@@ -8,8 +8,8 @@ that ``check`` and ``grade`` can never disagree on which cell is which.
 
 from nnfs_check import is_solution_cell, is_test_cell, is_written_cell
 
-__all__ = ["nbgrader", "grade_id", "is_solution_cell", "is_test_cell", "is_written_cell", "tasks_of",
-           "written_of", "locked_ids"]
+__all__ = ["nbgrader", "grade_id", "is_solution_cell", "is_test_cell", "is_written_cell", "is_payoff_cell",
+           "tasks_of", "written_of", "locked_ids"]
 
 
 def nbgrader(cell):
@@ -19,6 +19,15 @@ def nbgrader(cell):
 
 def grade_id(cell):
     return nbgrader(cell).get("grade_id")
+
+
+def is_payoff_cell(cell):
+    """A locked, ungraded cell whose grade_id starts with ``payoff``: the figure at the end of an
+    exercise, drawn from the student's own functions. It is for the student; grading leaves it out
+    (nothing is scored there, no output is shown, and drawing costs time)."""
+    meta = nbgrader(cell)
+    return (cell.get("cell_type") == "code" and bool(meta.get("locked")) and not meta.get("grade")
+            and str(meta.get("grade_id", "")).startswith("payoff"))
 
 
 def tasks_of(notebook):

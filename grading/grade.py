@@ -34,7 +34,7 @@ import psutil
 from tqdm import tqdm
 
 from grading import feedback, sandbox, tripwires
-from grading.cells import locked_ids, tasks_of, written_of
+from grading.cells import is_payoff_cell, locked_ids, tasks_of, written_of
 from grading.course import COURSE_ID, GradingError, make_course, run_converter
 from grading.results import Result, load_result, save_result, write_atomic, write_csv
 from grading.submissions import discover, load_checked
@@ -182,6 +182,7 @@ class Batch:
         shutil.copytree(self.template, scratch)
         target = scratch / "submitted" / sub.student / self.assignment.name / self.assignment.notebook
         target.parent.mkdir(parents=True)
+        nb.cells = [cell for cell in nb.cells if not is_payoff_cell(cell)]
         armed, sub.nonce, reasons = tripwires.arm(nb, self.source)
         sub.review.extend(reasons)
         nbformat.write(armed, target)
@@ -278,6 +279,17 @@ class Batch:
         self._keep_notebooks(sub.student, scratch if result.graded else None)
         self._save(result, page)
 
+    def _keep_template(self, release):
+        """Keep the template's gradebook and released notebook in ``out/nbgrader/template``: what
+        ``--gradebook`` records for the assignment, without running generate_assignment again."""
+        kept = self.out / "nbgrader" / "template"
+        fresh = Path(tempfile.mkdtemp(dir=self.work))
+        shutil.copy2(self.template / "gradebook.db", fresh / "gradebook.db")
+        shutil.copy2(release, fresh / self.assignment.notebook)
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(fresh, kept)
+
     def _keep_notebooks(self, student, scratch):
         """Keep nbgrader's submitted and autograded notebooks of a student (for ``--gradebook``) in
         ``out/nbgrader/``, laid out as in a course folder, without the grader's tripwire cells; drop
@@ -317,7 +329,9 @@ class Batch:
         self.work = Path(tempfile.mkdtemp(prefix="nnfs-grade-"))
         try:
             self.template = self.work / "template"
-            self.release = nbformat.read(make_course(self.assignment, self.template), as_version=4)
+            release = make_course(self.assignment, self.template)
+            self.release = nbformat.read(release, as_version=4)
+            self._keep_template(release)
             self.locked_ids = locked_ids(self.release)
             self.page = feedback.Page(self.release, self.source, f"{self.assignment.name}: feedback")
             _preload()

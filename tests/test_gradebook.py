@@ -449,3 +449,28 @@ def test_cli_db_url_writes_postgres(graded, postgres):
     counts = row_counts(url)
     assert run(argv)[0] == 1
     assert row_counts(url) == counts and scores_in(url) == CLI_EXPECTED
+
+
+def test_a_gradebook_run_generates_the_assignment_once(tmp_path, monkeypatch):
+    """The template course made for grading is also what --gradebook records: one generate_assignment
+    per run that grades, none for a run that only writes saved results into a gradebook."""
+    from grading import course
+
+    generated = []
+    real = course.run_converter
+
+    def counting(converter, *args, **kwargs):
+        generated.append(converter.__name__)
+        return real(converter, *args, **kwargs)
+
+    monkeypatch.setattr(course, "run_converter", counting)
+    root = course_root(tmp_path)
+    write(submission(released(TOY), GOOD), tmp_path / "subs", "ann", "toy.ipynb")
+    argv = ["--root", str(root), "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
+            "--assignment", "toy", "--no-progress", "--gradebook"]
+    generated.clear()                      # released(TOY) above generated once, for the test itself
+    assert run(argv)[0] == 0 and generated == ["GenerateAssignment"]
+    generated.clear()
+    assert run(argv)[0] == 0 and generated == []
+    assert scores_in(default_url(root), course_id=INSTRUCTOR_COURSE)["ann"][:2] == (
+        {"test_add": 2.0, "test_mean": 3.0, "why_mean": 0.0}, 5.0)
