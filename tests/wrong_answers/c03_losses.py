@@ -447,3 +447,122 @@ def huber_loss_and_grad(pred, target, delta=1.0):
     return loss, grad""",
     },
 }
+
+
+# ---- issue #20: the derive-it task (log-cosh), and bugs nobody predicted
+_LOG_COSH = '''def log_cosh_loss_and_grad(pred, target):
+    r = np.asarray(pred, dtype=float) - np.asarray(target, dtype=float)
+    a = np.abs(r)
+    loss = float(np.mean(a + np.log1p(np.exp(-2 * a)) - np.log(2.0)))
+'''
+
+WRONG.update({
+    "log_cosh_naive_cosh_overflows": (
+        {"log_cosh_loss_and_grad": """\
+def log_cosh_loss_and_grad(pred, target):
+    r = np.asarray(pred, dtype=float) - np.asarray(target, dtype=float)
+    return float(np.mean(np.log(np.cosh(r)))), np.tanh(r) / r.size"""},
+        ["test_log_cosh"],
+    ),
+    "log_cosh_grad_sinh_over_cosh": (
+        {"log_cosh_loss_and_grad": _LOG_COSH + """\
+    return loss, np.sinh(r) / np.cosh(r) / r.size   # inf / inf beyond |r| = 710"""},
+        ["test_log_cosh"],
+    ),
+    "log_cosh_grad_missing_1_over_m": (
+        {"log_cosh_loss_and_grad": _LOG_COSH + "    return loss, np.tanh(r)"},
+        ["test_log_cosh"],
+    ),
+    "log_cosh_grad_of_half_square": (
+        {"log_cosh_loss_and_grad": _LOG_COSH + "    return loss, r / r.size"},
+        ["test_log_cosh"],
+    ),
+    "log_cosh_grad_sign_flipped": (
+        {"log_cosh_loss_and_grad": _LOG_COSH + "    return loss, np.tanh(-r) / r.size"},
+        ["test_log_cosh"],
+    ),
+    "log_cosh_grad_at_the_loss_not_the_residual": (
+        {"log_cosh_loss_and_grad": _LOG_COSH + """\
+    ell = a + np.log1p(np.exp(-2 * a)) - np.log(2.0)
+    return loss, np.tanh(ell) / r.size             # the slope taken at the output"""},
+        ["test_log_cosh"],
+    ),
+    "mse_divides_by_rows_not_elements": (
+        {"mse_loss_and_grad": """\
+def mse_loss_and_grad(pred, target):
+    diff = np.asarray(pred, dtype=float) - np.asarray(target, dtype=float)
+    return float(np.mean(diff ** 2)), 2 * diff / len(diff)    # N rows, not M entries"""},
+        ["test_mse"],
+    ),
+    "ce_grad_forgets_the_one_hot": (
+        {"cross_entropy_loss_and_grad": """\
+def cross_entropy_loss_and_grad(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    n = z.shape[0]
+    m = np.max(z, axis=1, keepdims=True)
+    log_probs = z - m - np.log(np.sum(np.exp(z - m), axis=1, keepdims=True))
+    return float(-np.mean(log_probs[np.arange(n), labels])), np.exp(log_probs) / n"""},
+        ["test_cross_entropy"],
+    ),
+    "bce_grad_truth_minus_prediction": (
+        {"bce_with_logits_loss_and_grad": """\
+def bce_with_logits_loss_and_grad(logits, targets):
+    z, y = np.asarray(logits, dtype=float), np.asarray(targets, dtype=float)
+    loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+    return float(loss), (y - sigmoid(z)) / z.size"""},
+        ["test_bce_with_logits"],
+    ),
+    "huber_slope_capped_at_one_not_delta": (
+        {"huber_loss_and_grad": """\
+def huber_loss_and_grad(pred, target, delta=1.0):
+    r = np.asarray(pred, dtype=float) - np.asarray(target, dtype=float)
+    a = np.abs(r)
+    losses = np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))
+    return float(np.mean(losses)), np.clip(r, -1, 1) / r.size"""},
+        ["test_huber"],
+    ),
+})
+
+# Words each wrong answer's failure message must contain: the evidence the test found.
+EVIDENCE = {
+    "mse_grad_missing_factor_2": {"test_mse": ["half"]},
+    "mse_summed_not_averaged": {"test_mse": ["M times"]},
+    "mse_divides_by_rows_not_elements": {"test_mse": ["twice"]},
+    "softmax_along_columns": {"test_softmax": ["columns sum to 1", "wrong axis"]},
+    "ce_grad_missing_1_over_n": {"test_cross_entropy": ["N times"]},
+    "ce_not_divided_by_n": {"test_cross_entropy": ["N times"]},
+    "ce_mean_over_all_entries": {"test_cross_entropy": ["1/C times"]},
+    "ce_gradient_transposed": {"test_cross_entropy": ["transpose"]},
+    "ce_grad_forgets_the_one_hot": {"test_cross_entropy": ["true class"]},
+    "bce_grad_not_averaged": {"test_bce_with_logits": ["M times"]},
+    "bce_grad_truth_minus_prediction": {"test_bce_with_logits": ["negative"]},
+    "log_cosh_naive_cosh_overflows": {"test_log_cosh": ["NumPy warning"]},
+    "log_cosh_grad_missing_1_over_m": {"test_log_cosh": ["M times"]},
+    "log_cosh_grad_of_half_square": {"test_log_cosh": ["r**2 / 2"]},
+    "log_cosh_grad_sign_flipped": {"test_log_cosh": ["negative"]},
+    "fit_averages_gradient_again": {"test_fit_line": ["1/N"]},
+    "fit_ignores_the_given_loss": {"test_fit_line": ["the loss it is given"]},
+    "fit_continues_from_last_fit": {"test_fit_line": ["starts again"]},
+}
+
+UNUSUAL.update({
+    "log_cosh_through_logaddexp_and_sigmoid": {
+        "log_cosh_loss_and_grad": """\
+def log_cosh_loss_and_grad(pred, target):
+    r = np.subtract(pred, target, dtype=float)
+    loss = np.logaddexp(r, -r) - np.log(2)          # log((e^r + e^-r) / 2)
+    return loss.mean(), (2 * sigmoid(2 * r) - 1) / r.size      # tanh(r) = 2σ(2r) - 1""",
+    },
+    "log_cosh_per_element_loop": {
+        "log_cosh_loss_and_grad": """\
+import math
+
+def log_cosh_loss_and_grad(pred, target):
+    r = np.array(pred, dtype=float) - np.array(target, dtype=float)
+    total, grad = 0.0, np.empty_like(r)
+    for i, v in np.ndenumerate(r):
+        total += abs(v) + math.log1p(math.exp(-2 * abs(v))) - math.log(2)
+        grad[i] = math.tanh(v) / r.size
+    return total / r.size, grad""",
+    },
+})

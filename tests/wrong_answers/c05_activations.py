@@ -429,3 +429,132 @@ def layer_grad_norms(X, Y, weights, biases, activation):
             delta = (delta @ weights[l]) * df(zs[l - 1])
     return norms"""},
 }
+
+
+# ---- issue #20: the derive-it task (Mish), and bugs nobody predicted
+_MISH = '''def mish(x):
+    x = np.asarray(x, dtype=float)
+    return x * np.tanh(np.logaddexp(0.0, x))
+
+
+def mish_grad(x):
+    x = np.asarray(x, dtype=float)
+    t = np.tanh(np.logaddexp(0.0, x))
+'''
+
+WRONG.update({
+    "mish_softplus_overflows": (
+        {"mish": """\
+def mish(x):
+    x = np.asarray(x, dtype=float)
+    return x * np.tanh(np.log(1 + np.exp(x)))
+
+
+def mish_grad(x):
+    x = np.asarray(x, dtype=float)
+    t = np.tanh(np.log(1 + np.exp(x)))
+    return t + x * (1 - t ** 2) * sigmoid(x)"""},
+        ["test_mish"],
+    ),
+    "mish_grad_only_first_term": (
+        {"mish": _MISH + "    return t"},
+        ["test_mish"],
+    ),
+    "mish_grad_forgets_the_softplus_slope": (
+        {"mish": _MISH + "    return t + x * (1 - t ** 2)"},
+        ["test_mish"],
+    ),
+    "mish_grad_tanh_slope_at_its_output": (
+        {"mish": _MISH + "    return t + x * tanh_grad(t) * sigmoid(x)   # tanh' at t, not at softplus"},
+        ["test_mish"],
+    ),
+    "sigmoid_grad_at_the_output": (
+        {"sigmoid": _SIGMOID + '''
+
+def sigmoid_grad(x):
+    s = sigmoid(sigmoid(x))                  # the slope taken at σ(x)
+    return s * (1 - s)'''},
+        ["test_sigmoid", "test_layer_grad_norms"],
+    ),
+    "softmax_jvp_softmax_over_the_batch_axis": (
+        {"softmax_jvp": _SOFTMAX + """\
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    s = e / np.sum(e, axis=0, keepdims=True)   # normalised down each column
+    return s * (g - np.sum(g * s, axis=-1, keepdims=True))"""},
+        ["test_softmax_jvp"],
+    ),
+    "norms_forward_without_bias": (
+        {"layer_grad_norms": _NORMS_HEAD.replace("z = h @ np.asarray(W).T + b",
+                                                 "z = h @ np.asarray(W).T")
+         + """        h = f(z) if l < len(weights) - 1 else z
+    delta = 2 * (h - Y) / h.size
+    norms = np.zeros(len(weights))
+    for l in reversed(range(len(weights))):
+        norms[l] = np.linalg.norm(delta.T @ inputs[l])
+        if l > 0:
+            delta = (delta @ weights[l]) * df(zs[l - 1])
+    return norms"""},
+        ["test_layer_grad_norms"],
+    ),
+})
+
+# Words each wrong answer's failure message must contain: the evidence the test found.
+EVIDENCE = {
+    "sigmoid_grad_of_input_not_output": {"test_sigmoid": ["x * (1 - x)"]},
+    "sigmoid_grad_at_the_output": {"test_sigmoid": ["at σ(x), the output"]},
+    "tanh_grad_one_minus_x_squared": {"test_tanh": ["1 - x**2"]},
+    "elu_exp_overflows": {"test_elu": ["both branches"]},
+    "softmax_jvp_diagonal_only": {"test_softmax_jvp": ["only the diagonal"]},
+    "softmax_jvp_keeps_softmax_of_first_call": {"test_softmax_jvp": ["earlier call"]},
+    "mish_softplus_overflows": {"test_mish": ["NumPy warning"]},
+    "mish_grad_only_first_term": {"test_mish": ["product rule"]},
+    "mish_grad_tanh_slope_at_its_output": {"test_mish": ["finite-difference slope"]},
+    "dead_counts_entries_not_units": {"test_dead_fraction": ["entries of Z"]},
+    "norms_in_reverse_order": {"test_layer_grad_norms": ["last layer first"]},
+    "norms_derivative_at_activation_output": {"test_layer_grad_norms": ["pre-activation"]},
+    "norms_loss_not_averaged": {"test_layer_grad_norms": ["N·K times"]},
+}
+
+UNUSUAL.update({
+    "mish_from_the_notebook_functions": {"mish": """\
+def softplus(x):
+    x = np.asarray(x, dtype=float)
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def mish(x):
+    return np.asarray(x, dtype=float) * tanh(softplus(x))
+
+
+def mish_grad(x):
+    x = np.asarray(x, dtype=float)
+    sp = softplus(x)
+    return tanh(sp) + x * tanh_grad(sp) * sigmoid(x)   # product rule, then chain rule"""},
+    "mish_per_element_with_math": {"mish": """\
+import math
+
+
+def _softplus(v):
+    return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
+
+
+def mish(x):
+    x = np.array(x, dtype=float)
+    return np.vectorize(lambda v: v * math.tanh(_softplus(v)), otypes=[float])(x)
+
+
+def mish_grad(x):
+    def slope(v):
+        t = math.tanh(_softplus(v))
+        return t + v * (1 - t * t) * math.exp(v - _softplus(v))
+    return np.vectorize(slope, otypes=[float])(np.array(x, dtype=float))"""},
+    "elu_grad_from_elu": {"elu": """\
+def elu(x, alpha=1.0):
+    x = np.asarray(x, dtype=float)
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def elu_grad(x, alpha=1.0):
+    x = np.asarray(x, dtype=float)
+    return np.where(x > 0, 1.0, elu(x, alpha) + alpha)   # α(e^x − 1) + α = α e^x"""},
+})
