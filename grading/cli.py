@@ -86,7 +86,7 @@ def _grade(args):
     out = Path(args.out)
     if batch.graded_now or not (out / "summary.png").exists():     # the same results draw the same plot
         plot_summary(out / "summary.png", batch.tasks, results)
-    print(summary_text(assignment.name, batch.tasks, results, time.monotonic() - start))
+    print(summary_text(assignment.name, batch.tasks, results, time.monotonic() - start, batch.written))
     print(f"wrote {out / 'grades.csv'}, {out / 'feedback'}/<student>.html and {out / 'summary.png'}")
     if args.gradebook or args.db:
         from grading.course import configured_course_id

@@ -7,10 +7,11 @@ being run would carry hidden tests into the page. So the page is built from trus
 
 - the released notebook (task text and the visible part of each test, as the student has it),
 - the student's own answer code, as submitted (no output of the run is shown),
-- per task, the score and, when a test failed, what failed: the message of a failing *visible*
-  assertion of the test cell itself (it is written to teach, e.g. "expected 5.0, got 2.5"), or the
-  name of the error the student's code raised while a visible test called it, or that a hidden
-  test failed, which never says more. A message that quotes hidden test code is withheld.
+- per task, the score and, when a test failed, what failed, as ``nnfs-check`` tells it
+  (:mod:`nnfs_check.messages`: the message of a failing *visible* test, written to teach, or the
+  error the student's code raised and the student's own failing line; for a hidden test, only
+  that it failed and where the student's code stopped, never its source or message);
+- each written answer as plain text, marked "graded by your instructor".
 
 The released notebook, the course's own text, is rendered once per batch by nbconvert; each
 student's parts go into it as escaped text (:class:`Page`). No student script or HTML runs in a
@@ -25,62 +26,9 @@ import secrets
 
 import nbformat
 
-from grading.cells import grade_id, is_solution_cell, is_test_cell
-from nnfs_check import ANSI, HIDDEN_START  # one definition, shared with the checker
-
-MAX_MESSAGE_CHARS = 800
-HIDDEN_FAILURE = ("A hidden test in this cell failed. Hidden tests check edge cases: inputs of other "
-                  "shapes, a single example as well as a batch, and extreme values.")
-UNLOCATED_FAILURE = "A test in this cell failed."
-TIMEOUT = "This cell ran out of time: look for an endless loop or very slow code."
-WITHHELD = " (its message was withheld because it quoted test code)"
-FRAME = re.compile(r"^(?:Cell In\[(\d+)\], line (\d+)|File [^\n]*?:\d+)", re.M)
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,60}")
-
-
-def visible_lines(source):
-    """Number of lines of a test cell before its hidden tests (all of them if there are none)."""
-    lines = source.splitlines()
-    for i, line in enumerate(lines):
-        if line.strip() == HIDDEN_START:
-            return i
-    return len(lines)
-
-
-def _quotes_hidden(message, hidden_lines):
-    flat = " ".join(message.split())
-    return any(len(line) >= 8 and (line in message or " ".join(line.split()) in flat) for line in hidden_lines)
-
-
-def describe_failure(cell, source):
-    """A safe description of why the executed test cell ``cell`` failed, or None if it passed.
-
-    ``source`` is the test cell's full source (hidden tests included) from the instructor's notebook,
-    not from the run. Which line failed comes from the traceback's frames: the first frame must be
-    this cell's own run (``Cell In[n]`` with n its execution count).
-    """
-    error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
-    if error is None:
-        return None
-    if error.get("ename") == "CellTimeoutError":
-        return TIMEOUT
-    lines = source.splitlines()
-    n_visible = visible_lines(source)
-    frames = FRAME.findall(ANSI.sub("", "\n".join(str(t) for t in error.get("traceback", []))))
-    if not frames or frames[0][0] != str(cell.get("execution_count")):
-        return UNLOCATED_FAILURE
-    line = int(frames[0][1])
-    if line > n_visible:
-        return HIDDEN_FAILURE
-    ename = str(error.get("ename", ""))
-    ename = ename if IDENTIFIER.fullmatch(ename) else "an error"
-    if len(frames) == 1 and ename == "AssertionError":
-        message = ANSI.sub("", str(error.get("evalue", ""))).strip()[:MAX_MESSAGE_CHARS]
-        if _quotes_hidden(message, [ln.strip() for ln in lines[n_visible:]]):
-            return "A visible test in this cell failed" + WITHHELD + "."
-        return f"AssertionError: {message}" if message else "AssertionError"
-    shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-    return f"Your code raised {ename} while this visible test ran: {shown}"
+from grading.cells import grade_id, is_solution_cell, is_test_cell, is_written_cell
+from nnfs_check import tasks, written
+from nnfs_check.messages import MAX_CHARS, UNLOCATED_FAILURE, visible_lines
 
 
 def _without_hidden(source):
@@ -103,11 +51,14 @@ class Page:
     def __init__(self, release, source, title):
         self.slot = f"nnfsslot{secrets.token_hex(6)}n"
         self.full = {grade_id(c): c.source for c in source.cells if is_test_cell(c)}
-        self.answers, self.tests = [], []
+        self.answers, self.tests, self.written = [], [], []
         cells = [self._placeholder("header")]
         for cell in release.cells:
             gid = grade_id(cell)
-            if cell.cell_type == "markdown":
+            if is_written_cell(cell):
+                self.written.append(gid)
+                cells.append(self._placeholder(f"written{len(self.written)}"))
+            elif cell.cell_type == "markdown":
                 cells.append(nbformat.v4.new_markdown_cell(cell.source))
             elif is_solution_cell(cell):
                 self.answers.append(gid)
@@ -126,25 +77,33 @@ class Page:
     def _placeholder(self, name):
         return nbformat.v4.new_markdown_cell(f"{self.slot}{name}")
 
-    def fill(self, title, lines, executed, scores, max_scores):
+    def fill(self, title, lines, executed, scores, max_scores, written_points=None):
         """The page for one student: ``lines`` (plain text) at the top, then the exercise.
 
-        ``executed``: the autograded notebook; only its answer cells' source and its test cells'
-        errors are read. ``scores`` / ``max_scores``: {grade_id: points}.
+        ``executed``: the autograded notebook; only its answer cells' source, its written answers
+        and its cells' errors are read. ``scores`` / ``max_scores``: {grade_id: points} of the
+        tests; ``written_points``: {grade_id: points} of the written answers (graded by a person).
         """
         answers = {grade_id(c): c.source for c in executed.cells if is_solution_cell(c)}
-        runs = {grade_id(c): c for c in executed.cells if is_test_cell(c)}
+        failures = {t.grade_id: t.message for t in tasks(executed, self.full)}
+        texts = {gid: text for gid, _, text in written(executed)}
         parts = {"header": f"<h1>{html.escape(title)}</h1>" + "".join(f"<p>{html.escape(line)}</p>" for line in lines)}
         for n, gid in enumerate(self.answers, 1):
             code = answers.get(gid, "# (missing from the submission)")
             parts[f"answer{n}"] = f'<pre class="nnfs-answer">{html.escape(str(code))}</pre>'
         for n, gid in enumerate(self.tests, 1):
-            run = runs.get(gid)
-            failure = UNLOCATED_FAILURE if run is None else describe_failure(run, self.full.get(gid, ""))
+            failure = failures.get(gid, UNLOCATED_FAILURE)
             score, top = scores.get(gid), max_scores.get(gid, 0)
             mark = "✓" if score == top else "✗"
-            parts[f"test{n}"] = ("" if failure is None else f'<pre class="nnfs-failure">{html.escape(failure)}</pre>') + \
+            parts[f"test{n}"] = ("" if failure is None else
+                                 f'<pre class="nnfs-failure">{html.escape(failure[:MAX_CHARS])}</pre>') + \
                 f"<p><strong>{mark} {html.escape(gid)}: {_fmt(score)} / {_fmt(top)} points</strong></p>"
+        for n, gid in enumerate(self.written, 1):
+            text = texts.get(gid) or "(no answer)"
+            top = (written_points or {}).get(gid, 0)
+            parts[f"written{n}"] = (f'<pre class="nnfs-written">{html.escape(text)}</pre>'
+                                    f"<p><strong>{html.escape(gid)}: – / {_fmt(top)} points, graded by your "
+                                    "instructor</strong></p>")
         return re.sub(rf"<p>{self.slot}(\w+)</p>", lambda m: parts.get(m.group(1), ""), self.html)
 
 

@@ -34,7 +34,7 @@ import psutil
 from tqdm import tqdm
 
 from grading import feedback, sandbox, tripwires
-from grading.cells import locked_ids, tasks_of
+from grading.cells import is_payoff_cell, locked_ids, tasks_of, written_of
 from grading.course import COURSE_ID, GradingError, make_course, run_converter
 from grading.results import Result, load_result, save_result, write_atomic, write_csv
 from grading.submissions import discover, load_checked
@@ -132,6 +132,7 @@ class Batch:
                                "anyway, knowing what is then unprotected, pass --unsafe-no-sandbox.")
         self.source = nbformat.read(assignment.source, as_version=4)
         self.tasks = tasks_of(self.source)           # [(grade_id, points)] of the test cells
+        self.written = written_of(self.source)       # [(grade_id, points)] of the answers a person grades
         if not self.tasks:
             raise GradingError(f"{assignment.source} has no graded test cells")
         self.max_scores = dict(self.tasks)
@@ -154,7 +155,7 @@ class Batch:
         self.results[result.student] = result
         save_result(self._result_path(result.student), result)
         write_atomic(self.out / "feedback" / f"{result.student}.html", page)
-        write_csv(self.out / "grades.csv", self.tasks, self.results.values())
+        write_csv(self.out / "grades.csv", self.tasks, self.results.values(), self.written)
 
     # -- one student -------------------------------------------------------------------------
     def _prepare(self, sub):
@@ -181,6 +182,7 @@ class Batch:
         shutil.copytree(self.template, scratch)
         target = scratch / "submitted" / sub.student / self.assignment.name / self.assignment.notebook
         target.parent.mkdir(parents=True)
+        nb.cells = [cell for cell in nb.cells if not is_payoff_cell(cell)]
         armed, sub.nonce, reasons = tripwires.arm(nb, self.source)
         sub.review.extend(reasons)
         nbformat.write(armed, target)
@@ -238,13 +240,16 @@ class Batch:
         total = sum(scores.values())
         result = Result(student, "graded", scores, total, self.max_total, messages, review=review,
                         nbgrader=recorded)
-        lines = [f"Score: {total:g} / {self.max_total:g}", *messages,
+        points_by_hand = sum(points for _, points in self.written)
+        lines = [f"Score: {total:g} / {self.max_total:g}" + (
+                     f" in the autograded tests; your written answers ({points_by_hand:g} points) are "
+                     "graded by your instructor" if self.written else ""), *messages,
                  "Below: the exercise with your answers. Each test cell shows its visible tests and your "
                  "points. Hidden tests (edge cases) ran too but are not shown, and neither are the outputs "
                  "of your cells: run the notebook yourself to see them."]
         try:
             page = self.page.fill(f"{self.assignment.name}: feedback for {student}", lines, nb, scores,
-                                  self.max_scores)
+                                  self.max_scores, dict(self.written))
         except Exception as error:  # noqa: BLE001 - the scores stand; only the page is simpler
             page = feedback.scores_page(student, self.assignment.name, scores, self.max_scores,
                                         f"the full feedback page could not be rendered ({type(error).__name__})")
@@ -273,6 +278,17 @@ class Batch:
         result.seconds = seconds
         self._keep_notebooks(sub.student, scratch if result.graded else None)
         self._save(result, page)
+
+    def _keep_template(self, release):
+        """Keep the template's gradebook and released notebook in ``out/nbgrader/template``: what
+        ``--gradebook`` records for the assignment, without running generate_assignment again."""
+        kept = self.out / "nbgrader" / "template"
+        fresh = Path(tempfile.mkdtemp(dir=self.work))
+        shutil.copy2(self.template / "gradebook.db", fresh / "gradebook.db")
+        shutil.copy2(release, fresh / self.assignment.notebook)
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(fresh, kept)
 
     def _keep_notebooks(self, student, scratch):
         """Keep nbgrader's submitted and autograded notebooks of a student (for ``--gradebook``) in
@@ -303,7 +319,7 @@ class Batch:
             else:
                 todo.append(sub)
         if self.results:
-            write_csv(self.out / "grades.csv", self.tasks, self.results.values())
+            write_csv(self.out / "grades.csv", self.tasks, self.results.values(), self.written)
         self.graded_now = len(todo)
         if todo:
             self._grade_in_scratch(todo)
@@ -313,7 +329,9 @@ class Batch:
         self.work = Path(tempfile.mkdtemp(prefix="nnfs-grade-"))
         try:
             self.template = self.work / "template"
-            self.release = nbformat.read(make_course(self.assignment, self.template), as_version=4)
+            release = make_course(self.assignment, self.template)
+            self.release = nbformat.read(release, as_version=4)
+            self._keep_template(release)
             self.locked_ids = locked_ids(self.release)
             self.page = feedback.Page(self.release, self.source, f"{self.assignment.name}: feedback")
             _preload()

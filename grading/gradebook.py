@@ -10,7 +10,9 @@ driver). What is written:
   GenerateAssignment runs on a scratch copy of the source notebook with this database as its
   gradebook;
 - every student of the batch, and one submission per student whose grade cells hold the
-  autograder's score (``auto_score``), as ``nbgrader autograde`` would set them. A score an
+  autograder's score (``auto_score``), as ``nbgrader autograde`` would set them: the tests' scores,
+  and for a written answer 0 when it was left untouched ("No response.") and none otherwise (a
+  person grades it in formgrader). A score an
   instructor gave by hand in formgrader (``manual_score``) is kept and, as in nbgrader, the cell
   is then marked for review.
 
@@ -25,6 +27,7 @@ it does not own (other assignments, other students, names and e-mails, manual sc
 comments) are left as they are.
 """
 
+import contextlib
 import re
 import shutil
 import tempfile
@@ -93,28 +96,101 @@ def _connect(url):
         engine.dispose()
 
 
-def record_assignment(assignment, url, course_id=COURSE_ID):
-    """Record the assignment's notebook and cells in the gradebook, as generate_assignment does.
+def template_of(assignment, course):
+    """The assignment as ``nbgrader generate_assignment`` records it: a scratch course at ``course``
+    (its ``gradebook.db`` and released notebook), made once and reused as the reference that
+    :func:`record_assignment` copies from. ``grade`` keeps the one it graded with in
+    ``out/nbgrader/template``."""
+    release = make_course(assignment, course)
+    return Path(course) / "gradebook.db", release
 
-    Returns the released (student) notebook as text.
+
+def _cells(gb, assignment_id, notebook_id):
+    """The rows generate_assignment records for one notebook, as plain data."""
+    nb = gb.find_notebook(notebook_id, assignment_id)
+    return {"kernelspec": nb.kernelspec,
+            "grade": {c.name: {"max_score": c.max_score, "cell_type": c.cell_type} for c in nb.grade_cells},
+            "solution": {c.name: {} for c in nb.solution_cells},
+            "task": {c.name: {"max_score": c.max_score, "cell_type": c.cell_type} for c in nb.task_cells},
+            "source": {c.name: {"cell_type": c.cell_type, "locked": c.locked, "source": c.source,
+                                "checksum": c.checksum} for c in nb.source_cells}}
+
+
+def record_assignment(assignment, url, course_id, reference):
+    """Record the assignment's notebook and cells at ``url`` as generate_assignment does, copied from
+    the gradebook file ``reference`` (see :func:`template_of`): nothing is written when they are
+    already there. nbgrader's rule holds: the cells of an assignment with submissions cannot change.
     """
-    scratch = Path(tempfile.mkdtemp(prefix="nnfs-gradebook-"))
-    try:
-        release = make_course(assignment, scratch / "course",
-                              **{"CourseDirectory.db_url": url, "CourseDirectory.course_id": course_id})
-        return release.read_text(encoding="utf-8")
-    except GradingError as error:
-        text = str(error)
-        if "because there are submissions associated with it" in text:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    notebook_id = Path(assignment.notebook).stem
+    with Gradebook(f"sqlite:///{reference}", COURSE_ID) as ref:
+        wanted = _cells(ref, assignment.name, notebook_id)
+    with Gradebook(url, course_id) as gb:
+        found = gb.update_or_create_assignment(assignment.name)
+        others = [nb.name for nb in found.notebooks if nb.name != notebook_id]
+        try:
+            have = _cells(gb, assignment.name, notebook_id)
+        except MissingEntry:
+            have = None
+        if have == wanted and not others:
+            return
+        if found.submissions and (others or have is None or any(
+                set(have[kind]) != set(wanted[kind]) for kind in ("grade", "solution", "task", "source"))):
             raise GradebookError(
                 f"the gradebook {shown_url(url)} already holds submissions of {assignment.name} made "
                 f"with other cells than {assignment.source} has now; nbgrader will not change the cells "
                 "of an assignment that has submissions. Remove that assignment's submissions in "
-                "formgrader (or use another --db) and run again") from error
-        raise GradebookError(f"could not record {assignment.name} in the gradebook {shown_url(url)}: "
-                             f"{text}") from error
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+                "formgrader (or use another --db) and run again")
+        for name in others + ([notebook_id] if have is not None and not found.submissions else []):
+            gb.remove_notebook(name, assignment.name)
+        if have is None or not found.submissions:
+            gb.add_notebook(notebook_id, assignment.name, kernelspec=wanted["kernelspec"])
+        for kind, add in (("grade", gb.update_or_create_grade_cell), ("solution", gb.update_or_create_solution_cell),
+                          ("task", gb.update_or_create_task_cell), ("source", gb.update_or_create_source_cell)):
+            for name, info in wanted[kind].items():
+                add(name, notebook_id, assignment.name, **info)
+
+
+def _rows(gb, assignment_id, notebook_id):
+    """Every grade and comment of one notebook's submissions, in two queries: lists of
+    (student id, cell name, row)."""
+    from nbgrader.api import (Assignment, BaseCell, Comment, Grade, Notebook, SubmittedAssignment,
+                              SubmittedNotebook)
+
+    def query(table):
+        return (gb.db.query(SubmittedAssignment.student_id, BaseCell.name, table)
+                .join(BaseCell, table.cell_id == BaseCell.id)
+                .join(SubmittedNotebook, table.notebook_id == SubmittedNotebook.id)
+                .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                .filter(Assignment.name == assignment_id, Assignment.course_id == gb.course_id,
+                        Notebook.name == notebook_id)
+                .all())
+
+    return query(Grade), query(Comment)
+
+
+@contextlib.contextmanager
+def _one_transaction(session):
+    """Write a whole batch in one transaction: all of it or, on an error, nothing.
+
+    nbgrader's Gradebook commits after every row it adds or changes, and each commit expires every
+    object it loaded: for 300 students that is about a thousand commits (each a disk sync) and
+    thousands of reloads. Inside this block its commits only flush (the rows are sent, and its
+    own checks still run); the one real commit comes at the end.
+    """
+    commit = session.commit
+    session.commit = session.flush
+    try:
+        yield
+    except BaseException:
+        session.commit = commit
+        session.rollback()
+        raise
+    session.commit = commit
+    session.commit()
 
 
 def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=None, saved=None):
@@ -136,31 +212,55 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=N
     from grading.cells import tasks_of
 
     _connect(url)
-    release = record_assignment(assignment, url, course_id)
+    scratch = Path(tempfile.mkdtemp(prefix="nnfs-gradebook-"))
+    try:
+        kept = Path(saved) / "template" if saved is not None else None
+        if kept is not None and (kept / "gradebook.db").is_file():
+            reference, release = kept / "gradebook.db", kept / assignment.notebook
+        else:
+            reference, release = template_of(assignment, scratch / "course")
+        release = release.read_text(encoding="utf-8")
+        record_assignment(assignment, url, course_id, reference)
+    except GradingError as error:
+        raise error if isinstance(error, GradebookError) else GradebookError(
+            f"could not record {assignment.name} in the gradebook {shown_url(url)}: {error}") from error
+    except Exception as error:
+        raise GradebookError(f"could not record {assignment.name} in the gradebook {shown_url(url)}: "
+                             f"{_reason(error)}") from error
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     tests = {grade_id for grade_id, _ in tasks_of(nbformat.read(assignment.source, as_version=4))}
     notebook_id = Path(assignment.notebook).stem
     written = Written(url, assignment.name)
     try:
-        with warnings.catch_warnings(), Gradebook(url, course_id) as gb:
+        with warnings.catch_warnings(), Gradebook(url, course_id) as gb, _one_transaction(gb.db):
             # nbgrader's add_submission trips SQLAlchemy's autoflush warnings; harmless here
             warnings.simplefilter("ignore", SAWarning)
-            for result in sorted(results, key=lambda r: r.student):
-                gb.update_or_create_student(result.student)
-                gb.update_or_create_submission(assignment.name, result.student)
-                notebook = gb.find_submission_notebook(notebook_id, assignment.name, result.student)
-                recorded = result.nbgrader or {}
-                for grade in notebook.grades:
-                    if grade.name not in tests:
-                        continue      # a cell graded by hand: formgrader's job, not the autograder's
-                    score = result.scores.get(grade.name) if result.graded else None
-                    grade.auto_score = None if score is None else float(score)
-                    # nbgrader's rule (SaveAutoGrades): a hand-given score, or no automatic one,
-                    # means a person has to look at this cell
-                    grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
-                for comment in notebook.comments:
+            by_student = {r.student: r for r in results}
+            have = {sub.student_id for sub in gb.find_assignment(assignment.name).submissions}
+            for student in sorted(set(by_student) - have):
+                gb.update_or_create_student(student)
+                gb.add_submission(assignment.name, student)
+            grades, comments = _rows(gb, assignment.name, notebook_id)
+            for student, name, grade in grades:
+                result = by_student.get(student)
+                if result is None:
+                    continue                           # another batch's student: not ours to change
+                if not result.graded:
+                    score = None
+                elif name in tests:
+                    score = result.scores.get(name)
+                else:     # a written answer: 0 if untouched ("No response."), else None (a person grades it)
+                    score = (result.nbgrader or {}).get("grades", {}).get(name, {}).get("auto_score")
+                grade.auto_score = None if score is None else float(score)
+                # nbgrader's rule (SaveAutoGrades): a hand-given score, or no automatic one, means a
+                # person has to look at this cell
+                grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+            for student, name, comment in comments:
+                if student in by_student:
                     # nbgrader's own comment ("No response." for an untouched answer), if it made one
-                    comment.auto_comment = recorded.get("comments", {}).get(comment.name)
-                gb.db.commit()
+                    comment.auto_comment = (by_student[student].nbgrader or {}).get("comments", {}).get(name)
+            for result in sorted(results, key=lambda r: r.student):
                 (written.graded if result.graded else written.flagged).append(result.student)
     except Exception as error:
         raise GradebookError(f"could not write the scores into the gradebook {shown_url(url)}: "

@@ -34,14 +34,22 @@ def plot_summary(path, tasks, results):
     plt.close(fig)
 
 
-def summary_text(assignment, tasks, results, seconds):
-    """A few lines for the terminal: how many were graded, the mean, and every problem."""
+def summary_text(assignment, tasks, results, seconds, written=()):
+    """A few lines for the terminal: how many were graded, the mean, the written answers left to a
+    person, and every problem."""
     graded = [r for r in results if r.status == "graded"]
     max_total = sum(points for _, points in tasks)
     lines = [f"{assignment}: graded {len(graded)} of {len(results)} submissions in {seconds:.1f} s"]
     if graded:
         mean = sum(r.total for r in graded) / len(graded)
-        lines.append(f"mean score {mean:.1f} / {max_total:g} ({100 * mean / max_total:.0f}%)")
+        lines.append(f"mean score {mean:.1f} / {max_total:g} ({100 * mean / max_total:.0f}%) in the "
+                     "autograded tests")
+    if written:
+        todo = sum(r.nbgrader.get("grades", {}).get(gid, {}).get("auto_score", 0) is None
+                   for r in graded for gid, _ in written)
+        lines.append(f"written answers ({len(written)} per student, {sum(p for _, p in written):g} points, "
+                     f"not in the totals): {todo} to grade by hand in formgrader (grade --gradebook "
+                     "puts them there); blank ones got 0")
     for r in results:
         if r.status != "graded":
             lines.append(safe_text(f"  {r.student}: {r.status}: {r.messages[0] if r.messages else ''}", 500))

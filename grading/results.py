@@ -65,9 +65,23 @@ def write_atomic(path, text):
         raise
 
 
-def write_csv(path, tasks, results):
-    """One row per student: status, the points of each task, total, messages, and review flags.
+def written_state(result, gid):
+    """A written answer's cell in grades.csv: ``to grade`` (a person grades it in formgrader),
+    ``0`` (left blank: nbgrader's "No response.") or blank (the submission was not graded)."""
+    if not result.graded:
+        return ""
+    recorded = result.nbgrader.get("grades", {}).get(gid, {})
+    return "to grade" if recorded.get("auto_score") is None else f"{recorded['auto_score']:g}"
 
+
+def write_csv(path, tasks, results, written=()):
+    """One row per student: status, the points of each task, total, the written answers, messages,
+    and review flags.
+
+    ``tasks``: [(grade_id, points)] of the autograded tests; ``total`` and ``max_total`` count
+    them only. ``written``: [(grade_id, points)] of the written answers, which a person grades in
+    formgrader; their columns (named ``<grade_id> (written, P points)``) say ``to grade`` or ``0``
+    (no answer), never an automatic score.
     ``needs_review`` lists why a human should look at a submission before trusting its score
     (code that could tamper with the tests, see grading.tampering); it is empty for most.
 
@@ -76,11 +90,13 @@ def write_csv(path, tasks, results):
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["student", "status", *[gid for gid, _ in tasks], "total", "max_total", "message",
+    writer.writerow(["student", "status", *[gid for gid, _ in tasks], "total", "max_total",
+                     *[f"{gid} (written, {points:g} points)" for gid, points in written], "message",
                      "needs_review"])
     for r in sorted(results, key=lambda r: r.student):
         scores = [f"{r.scores[gid]:g}" if gid in r.scores else "" for gid, _ in tasks]
         total = "" if r.total is None else f"{r.total:g}"
         writer.writerow([safe_cell(r.student), r.status, *scores, total, f"{r.max_total:g}",
+                         *[written_state(r, gid) for gid, _ in written],
                          safe_cell("; ".join(r.messages)), safe_cell("; ".join(r.review))])
     write_atomic(path, buffer.getvalue())

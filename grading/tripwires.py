@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from grading.cells import grade_id, is_solution_cell, is_test_cell
+from grading.cells import grade_id, is_payoff_cell, is_solution_cell, is_test_cell
 
 MARK = "nnfs_tripwire"
 GUARD_SOURCE = (Path(__file__).with_name("guard.py")).read_text(encoding="utf-8")
@@ -36,7 +36,7 @@ def _imported_names(source_nb):
     """(name, module, attribute or None) for every import in the locked cells of the source notebook."""
     names = []
     for cell in source_nb.cells:
-        if cell.cell_type != "code" or is_solution_cell(cell):
+        if cell.cell_type != "code" or is_solution_cell(cell) or is_payoff_cell(cell):
             continue
         try:
             tree = ast.parse(cell.source)

@@ -19,7 +19,6 @@ kit. The course's own ``python -m grading check`` can use the same rule through 
 """
 
 import argparse
-import re
 import subprocess
 import sys
 import textwrap
@@ -27,14 +26,11 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["Task", "run_notebook", "tasks", "check", "format_table", "main"]
+from nnfs_check.messages import NOT_STARTED, describe, describe_answer_error, error_of
 
-NOT_STARTED = "raise NotImplementedError()"
-HIDDEN_START = "### BEGIN HIDDEN TESTS"
-CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-HIDDEN_FAILURE = ("a hidden test (an edge case: another shape, a single example as well as a batch, "
-                  "an extreme value) failed")
+__all__ = ["Task", "run_notebook", "tasks", "written", "check", "format_table", "main"]
+
+WRITTEN_STUB = "YOUR ANSWER HERE"
 
 
 class Task:
@@ -63,7 +59,15 @@ def is_test_cell(cell):
 
 
 def is_solution_cell(cell):
+    """An answer cell with code to write (nbgrader's "autograded answer")."""
     return cell.cell_type == "code" and bool(_nbgrader(cell).get("solution"))
+
+
+def is_written_cell(cell):
+    """A written answer graded by a person: a markdown cell with points (nbgrader's "manually graded
+    answer"). Nothing scores it automatically."""
+    meta = _nbgrader(cell)
+    return cell.cell_type == "markdown" and bool(meta.get("solution")) and bool(meta.get("grade"))
 
 
 def run_notebook(path, timeout=60, kernel_name="python3", config=None):
@@ -97,66 +101,57 @@ def run_notebook(path, timeout=60, kernel_name="python3", config=None):
     return nb
 
 
-def _error(cell):
-    return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
-
-
-def _message(cell, error):
-    """What the student is told about a failed test cell (never the source of a hidden test)."""
-    if error.ename == "CellTimeoutError":
-        return (f"the cell ran out of time ({error.evalue} allowed): look for an endless loop or very "
-                "slow code; later cells did not run")
-    if error.ename == "DeadKernelError":
-        return "Python crashed while running this cell (out of memory?); later cells did not run"
-    if error.ename == "NotRun":
-        why = "ran out of time" if error.evalue == "CellTimeoutError" else "crashed Python"
-        return f"this test did not run: an earlier cell {why}"
-    lines = cell.source.splitlines()
-    hidden_from = next((i + 1 for i, line in enumerate(lines) if line.strip() == HIDDEN_START), None)
-    if hidden_from is not None:
-        where = CELL_LINE.findall(ANSI.sub("", "\n".join(error.get("traceback", []))))
-        if not where or int(where[0]) > hidden_from:   # the first frame is the test cell's own line
-            return HIDDEN_FAILURE
-    return f"{error.ename}: {ANSI.sub('', error.evalue)}".strip()
-
-
-def tasks(nb):
+def tasks(nb, sources=None):
     """The executed notebook's graded test cells as :class:`Task` objects, in order.
 
-    A test cell passes when it ran without an error. The solution cells between the previous
-    test cell and this one are the task's own code: when one of them still holds
+    A test cell passes when it ran without an error. The answer cells between the previous test
+    cell and this one are the task's own code: when one of them still holds
     ``raise NotImplementedError()`` and the test fails, the task is "not started"; when one of
-    them raised an error, the message names that error rather than its consequence in the test.
+    them raised an error (a syntax error, say), the message names that error and its line rather
+    than its consequence in the test. Otherwise the message comes from
+    :func:`nnfs_check.messages.describe`, with the student's own failing line. ``sources``:
+    {grade_id: the test cell's full source} when it differs from the executed cell's (grading
+    runs the hidden tests); by default the cell's own source.
     """
-    found, own = [], []
+    sources = sources or {}
+    found, own, answers = [], [], {}
     for cell in nb.cells:
         if is_solution_cell(cell):
             own.append(cell)
+            if isinstance(cell.get("execution_count"), int):
+                answers[cell["execution_count"]] = (_nbgrader(cell).get("grade_id", "a task"), cell.source)
             continue
         if not is_test_cell(cell):
             continue
         meta = _nbgrader(cell)
-        error = _error(cell)
+        gid, points, error = meta["grade_id"], float(meta.get("points", 0)), error_of(cell)
+        source = sources.get(gid, cell.source)
         if error is None:
-            task = Task(meta["grade_id"], float(meta.get("points", 0)), "passed")
-        elif error.ename == "NotImplementedError" or any(NOT_STARTED in c.source for c in own):
-            task = Task(meta["grade_id"], float(meta.get("points", 0)), "not started",
+            task = Task(gid, points, "passed")
+        elif error.get("ename") == "NotImplementedError" or any(NOT_STARTED in c.source for c in own):
+            task = Task(gid, points, "not started",
                         "not started yet: replace raise NotImplementedError() with your code")
         else:
-            broken = next((c for c in own if _error(c) is not None and _error(c).ename != "NotRun"), None)
-            message = _message(cell, error)
-            if broken is not None:
-                e = _error(broken)
-                message = (f"your code in the cell above the test raised "
-                           f"{e.ename}: {ANSI.sub('', e.evalue)}").strip()
-            task = Task(meta["grade_id"], float(meta.get("points", 0)), "FAILED", message)
+            broken = next((c for c in own if error_of(c) is not None and error_of(c).get("ename") != "NotRun"),
+                          None)
+            message = (describe(cell, source, answers) if broken is None else
+                       describe_answer_error(broken, _nbgrader(broken).get("grade_id", "a task"), source))
+            task = Task(gid, points, "FAILED", message)
         found.append(task)
         own = []
     return found
 
 
-def format_table(found):
-    """The table printed by ``nnfs-check``: task, points earned / possible, result, message."""
+def written(nb):
+    """The written answers of a notebook: [(grade_id, points, the answer's text, or "" if none)]."""
+    return [(_nbgrader(c).get("grade_id"), float(_nbgrader(c).get("points", 0)),
+             "" if c.source.strip() in ("", WRITTEN_STUB) else c.source.strip())
+            for c in nb.cells if is_written_cell(c)]
+
+
+def format_table(found, answers=()):
+    """The table printed by ``nnfs-check``: task, points earned / possible, result, message; then
+    the written ``answers`` (see :func:`written`), which a person grades."""
     width = max([len("visible tests")] + [len(t.grade_id) for t in found])
     rule = "-" * (width + 30)
     lines = [f"{'task':<{width}}  {'points':>9}  result", rule]
@@ -173,6 +168,11 @@ def format_table(found):
         lines.append(f"{todo} task(s) not started: replace raise NotImplementedError() with your code.")
     lines += ["", "Hidden tests (edge cases) run when your notebook is graded: passing the visible",
               "tests is necessary, not sufficient."]
+    if answers:
+        lines += ["", "Written answers (graded by your instructor, not by this check):"]
+        for gid, points, text in answers:
+            state = f"answered ({len(text.split())} words)" if text else "not answered yet"
+            lines.append(f"    {gid:<{width - 4}}  {'–':>4} / {points:<2g}  {state}")
     return "\n".join(lines)
 
 
@@ -182,11 +182,12 @@ def check(path, timeout=60, **kernel):
     ``kernel``: ``kernel_name`` and ``config`` for :func:`run_notebook`. Raises ``ValueError``
     when the notebook has no graded test cells.
     """
-    found = tasks(run_notebook(path, timeout, **kernel))
+    executed = run_notebook(path, timeout, **kernel)
+    found = tasks(executed)
     if not found:
         raise ValueError(f"{path} has no graded test cells: is it an exercise notebook "
                          "(exercises/NN-topic/topic.ipynb)?")
-    return found, format_table(found), all(t.passed for t in found)
+    return found, format_table(found, written(executed)), all(t.passed for t in found)
 
 
 def main(argv=None):

@@ -173,7 +173,7 @@ def _evidence(actual, expected, name, rtol, atol, factors, others):
     usable = np.abs(expected) > max(atol, 1e-9)
     if usable.any() and np.all(np.abs(actual[~usable]) <= atol + 1e-9):
         ratio = _constant(actual[usable] / expected[usable])
-        words = None if ratio is None else _name_ratio(ratio, factors)
+        words = None if ratio is None or np.isclose(ratio, 1.0, rtol=1e-3) else _name_ratio(ratio, factors)
         if words and (usable.sum() >= 2 or not words[0].isdigit()):
             what = "every entry of " if actual.size > 1 else ""
             return f"{what}{name} is {words} the expected value"

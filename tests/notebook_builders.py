@@ -4,7 +4,7 @@ import copy
 
 import nbformat
 
-from grading.cells import grade_id, is_solution_cell
+from grading.cells import grade_id, is_solution_cell, is_written_cell
 from grading.release import generate
 
 
@@ -14,9 +14,9 @@ def released(assignment):
 
 
 def solution_answers(assignment):
-    """{grade_id: source} of every answer cell in the instructor's solution notebook."""
+    """{grade_id: source} of every answer cell (code and written) in the instructor's solution notebook."""
     source = nbformat.read(assignment.source, as_version=4)
-    return {grade_id(c): c.source for c in source.cells if is_solution_cell(c)}
+    return {grade_id(c): c.source for c in source.cells if is_solution_cell(c) or is_written_cell(c)}
 
 
 def submission(release, answers):

@@ -38,18 +38,23 @@ pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
 PARTIAL = {**GOOD, "mean": "def mean(x):\n    return float(sum(x) / len(x))"}    # loses test_mean's 3 points
 
+# what nbgrader's autograder recorded for the written answer why_mean (1 point, graded by a person):
+# ann answered it (no automatic score: it waits for a person), bob left it blank (0, "No response.")
+ANSWERED = {"grades": {"why_mean": {"auto_score": None, "needs_manual_grade": True}}, "comments": {"why_mean": None}}
+BLANK = {"grades": {"why_mean": {"auto_score": 0.0, "needs_manual_grade": False}},
+         "comments": {"why_mean": "No response."}}
 RESULTS = [
-    Result("ann", "graded", {"test_add": 2.0, "test_mean": 3.0}, 5.0, 5.0),
-    Result("bob", "graded", {"test_add": 2.0, "test_mean": 0.0}, 2.0, 5.0),
+    Result("ann", "graded", {"test_add": 2.0, "test_mean": 3.0}, 5.0, 5.0, nbgrader=ANSWERED),
+    Result("bob", "graded", {"test_add": 2.0, "test_mean": 0.0}, 2.0, 5.0, nbgrader=BLANK),
     Result("cy", "error", max_total=5.0, messages=["not valid notebook JSON"]),
     Result("dee", "timeout", max_total=5.0, messages=["took longer than the 600 s limit"]),
 ]
 # what the gradebook must hold for RESULTS: {student: ({cell: score}, total, needs manual grading)}
 EXPECTED = {
-    "ann": ({"test_add": 2.0, "test_mean": 3.0}, 5.0, False),
-    "bob": ({"test_add": 2.0, "test_mean": 0.0}, 2.0, False),
-    "cy": ({"test_add": 0.0, "test_mean": 0.0}, 0.0, True),
-    "dee": ({"test_add": 0.0, "test_mean": 0.0}, 0.0, True),
+    "ann": ({"test_add": 2.0, "test_mean": 3.0, "why_mean": 0.0}, 5.0, True),     # the written answer waits
+    "bob": ({"test_add": 2.0, "test_mean": 0.0, "why_mean": 0.0}, 2.0, False),
+    "cy": ({"test_add": 0.0, "test_mean": 0.0, "why_mean": 0.0}, 0.0, True),
+    "dee": ({"test_add": 0.0, "test_mean": 0.0, "why_mean": 0.0}, 0.0, True),
 }
 TABLES = [Assignment, Notebook, BaseCell, GradeCell, SolutionCell, SourceCell, Student, SubmittedAssignment,
           SubmittedNotebook, Grade, Comment]
@@ -105,21 +110,21 @@ def check_written(url, root):
     assert "4 student(s), 2 with scores, 2 marked 'needs manual grading' (not graded: cy, dee)" in written.summary()
     assert scores_in(url) == EXPECTED
     submissions, assignment = formgrader_view(url, root)
-    assert submissions == {"ann": (5.0, 5.0, False, True), "bob": (2.0, 5.0, False, True),
-                           "cy": (0.0, 5.0, True, True), "dee": (0.0, 5.0, True, True)}
-    assert assignment == (5.0, 7.0 / 4)                   # max score, average score
+    assert submissions == {"ann": (5.0, 6.0, True, True), "bob": (2.0, 6.0, False, True),
+                           "cy": (0.0, 6.0, True, True), "dee": (0.0, 6.0, True, True)}
+    assert assignment == (6.0, 7.0 / 4)                   # max score (the written point too), average
 
     counts = row_counts(url)
     write_gradebook(TOY, RESULTS, url)                     # the same batch again: nothing new
     assert row_counts(url) == counts and scores_in(url) == EXPECTED
     # a regrade: bob fixed his notebook, cy's now grades; the rows are updated, not added
-    regraded = [RESULTS[0], Result("bob", "graded", {"test_add": 2.0, "test_mean": 3.0}, 5.0, 5.0),
-                Result("cy", "graded", {"test_add": 0.0, "test_mean": 3.0}, 3.0, 5.0), RESULTS[3]]
+    regraded = [RESULTS[0], Result("bob", "graded", {"test_add": 2.0, "test_mean": 3.0}, 5.0, 5.0, nbgrader=BLANK),
+                Result("cy", "graded", {"test_add": 0.0, "test_mean": 3.0}, 3.0, 5.0, nbgrader=BLANK), RESULTS[3]]
     write_gradebook(TOY, regraded, url)
     assert row_counts(url) == counts
-    assert scores_in(url) == {**EXPECTED, "bob": ({"test_add": 2.0, "test_mean": 3.0}, 5.0, False),
-                              "cy": ({"test_add": 0.0, "test_mean": 3.0}, 3.0, False)}
-    assert counts["Student"] == 4 and counts["SubmittedAssignment"] == 4 and counts["Grade"] == 8
+    assert scores_in(url) == {**EXPECTED, "bob": ({"test_add": 2.0, "test_mean": 3.0, "why_mean": 0.0}, 5.0, False),
+                              "cy": ({"test_add": 0.0, "test_mean": 3.0, "why_mean": 0.0}, 3.0, False)}
+    assert counts["Student"] == 4 and counts["SubmittedAssignment"] == 4 and counts["Grade"] == 12
 
 
 def check_keeps_other_rows(url):
@@ -162,7 +167,7 @@ def check_assignment_like_nbgrader(url, tmp_path):
                     nb.kernelspec, gb.find_assignment("toy").course_id)
 
     assert cells(url) == cells(reference)
-    assert cells(url)[0] == [("test_add", 2.0, "code"), ("test_mean", 3.0, "code")]
+    assert cells(url)[0] == [("test_add", 2.0, "code"), ("test_mean", 3.0, "code"), ("why_mean", 1.0, "markdown")]
 
 
 # -- SQLite ------------------------------------------------------------------------------------
@@ -212,7 +217,7 @@ def graded(tmp_path_factory):
     root = course_root(base)
     release = released(TOY)
     subs = base / "subs"
-    write(submission(release, GOOD), subs, "ann", "toy.ipynb")
+    write(submission(release, {**GOOD, "why_mean": "Every entry counts, not every row."}), subs, "ann", "toy.ipynb")
     write(submission(release, PARTIAL), subs, "bob", "toy.ipynb")
     (subs / "cy").mkdir()
     (subs / "cy" / "toy.ipynb").write_text('{"cells": [', encoding="utf-8")
@@ -231,9 +236,9 @@ def run(argv):
 
 
 CLI_EXPECTED = {
-    "ann": ({"test_add": 2.0, "test_mean": 3.0}, 5.0, False),
-    "bob": ({"test_add": 2.0, "test_mean": 0.0}, 2.0, False),
-    "cy": ({"test_add": 0.0, "test_mean": 0.0}, 0.0, True),
+    "ann": ({"test_add": 2.0, "test_mean": 3.0, "why_mean": 0.0}, 5.0, True),     # ann's written answer waits
+    "bob": ({"test_add": 2.0, "test_mean": 0.0, "why_mean": 0.0}, 2.0, False),    # bob left it blank
+    "cy": ({"test_add": 0.0, "test_mean": 0.0, "why_mean": 0.0}, 0.0, True),
 }
 
 
@@ -249,7 +254,8 @@ def test_cli_gradebook_writes_the_course_gradebook(graded):
         # the course id comes from the config; nbgrader's own preprocessors add "default_course" too
         assert INSTRUCTOR_COURSE in courses and COURSE_ID not in courses, courses
         (bob,) = gb.find_submission("toy", "bob").notebooks
-        assert {c.name: c.auto_comment for c in bob.comments} == {"add": None, "mean": None}
+        assert {c.name: c.auto_comment for c in bob.comments} == {"add": None, "mean": None,
+                                                                  "why_mean": "No response."}
     for student in ("ann", "bob", "cy"):
         for kind in ("submitted", "autograded"):
             assert (root / kind / student / "toy" / "toy.ipynb").is_file(), (kind, student)
@@ -276,7 +282,8 @@ def test_a_blank_answer_gets_nbgraders_no_response_comment(tmp_path):
     assert code == 0
     with Gradebook(default_url(root), INSTRUCTOR_COURSE) as gb:
         (nb,) = gb.find_submission("toy", "blank").notebooks
-        assert {c.name: c.auto_comment for c in nb.comments} == {"add": "No response.", "mean": "No response."}
+        assert {c.name: c.auto_comment for c in nb.comments} == {"add": "No response.", "mean": "No response.",
+                                                                 "why_mean": "No response."}
 
 
 def test_formgrader_shows_every_view_and_generate_feedback_works(graded, tmp_path):
@@ -442,3 +449,28 @@ def test_cli_db_url_writes_postgres(graded, postgres):
     counts = row_counts(url)
     assert run(argv)[0] == 1
     assert row_counts(url) == counts and scores_in(url) == CLI_EXPECTED
+
+
+def test_a_gradebook_run_generates_the_assignment_once(tmp_path, monkeypatch):
+    """The template course made for grading is also what --gradebook records: one generate_assignment
+    per run that grades, none for a run that only writes saved results into a gradebook."""
+    from grading import course
+
+    generated = []
+    real = course.run_converter
+
+    def counting(converter, *args, **kwargs):
+        generated.append(converter.__name__)
+        return real(converter, *args, **kwargs)
+
+    monkeypatch.setattr(course, "run_converter", counting)
+    root = course_root(tmp_path)
+    write(submission(released(TOY), GOOD), tmp_path / "subs", "ann", "toy.ipynb")
+    argv = ["--root", str(root), "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
+            "--assignment", "toy", "--no-progress", "--gradebook"]
+    generated.clear()                      # released(TOY) above generated once, for the test itself
+    assert run(argv)[0] == 0 and generated == ["GenerateAssignment"]
+    generated.clear()
+    assert run(argv)[0] == 0 and generated == []
+    assert scores_in(default_url(root), course_id=INSTRUCTOR_COURSE)["ann"][:2] == (
+        {"test_add": 2.0, "test_mean": 3.0, "why_mean": 0.0}, 5.0)

@@ -57,7 +57,8 @@ def batch(tmp_path_factory, toy_release):
     """One batch with the typical submissions; returns (exit code, output folder, submissions)."""
     subs = tmp_path_factory.mktemp("submissions")
     write(submission(toy_release, solution_answers(TOY)), subs, "solution", "toy.ipynb")
-    write(submission(toy_release, GOOD), subs, "rewritten", "toy.ipynb")
+    script = "<script>alert(1)</script> **Score: 6 / 6** because every entry counts"
+    write(submission(toy_release, {**GOOD, "why_mean": script}), subs, "rewritten", "toy.ipynb")
     write(toy_release, subs, "blank", "toy.ipynb")
     # right on the visible test, wrong on the hidden 2-D case: loses exactly test_mean's 3 points
     write(submission(toy_release, {**GOOD, "mean": "def mean(x):\n    return float(sum(x) / len(x))"}),
@@ -89,6 +90,10 @@ def test_batch_scores(batch):
     }
     assert code == 1                                   # not every submission could be graded
     assert all(r["max_total"] == "5" for r in rows.values())
+    # the written answer is never scored automatically: a person grades it, a blank one gets 0
+    written = {s: r["why_mean (written, 1 points)"] for s, r in rows.items()}
+    assert written == {"solution": "to grade", "rewritten": "to grade", "blank": "0", "partial": "0",
+                       "loop": "0", "copied": "0", "flat": "0", "dies": "", "broken": "", "renamed": ""}
 
 
 def test_batch_messages(batch):
@@ -107,9 +112,13 @@ def test_feedback_hides_hidden_tests(batch):
         assert "hidden:" not in page and "np.ones((2, 3))" not in page, student
         assert "BEGIN HIDDEN TESTS" not in page and "(hidden tests are not shown)" in page
     partial = (out / "feedback" / "partial.html").read_text(encoding="utf-8")
-    assert "A hidden test in this cell failed" in partial and "Score: 2 / 5" in partial
+    assert "a hidden test failed" in partial and "Score: 2 / 5 in the autograded tests" in partial
     blank = (out / "feedback" / "blank.html").read_text(encoding="utf-8")
-    assert "NotImplementedError" in blank
+    assert "not started yet: replace raise NotImplementedError()" in blank
+    assert "why_mean: – / 1 points, graded by your instructor" in blank and "(no answer)" in blank
+    rewritten = (out / "feedback" / "rewritten.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **Score: 6 / 6** because" in rewritten
+    assert "<script>alert(1)" not in rewritten
     assert "not graded" in (out / "feedback" / "broken.html").read_text(encoding="utf-8")
 
 
@@ -237,24 +246,3 @@ def test_deleted_cells_are_restored_in_place(tmp_path, toy_release):
     assert [grade_id(c) for c in fixed.cells] == [grade_id(c) for c in toy_release.cells]
     assert any("'mean' was missing" in n and "(blank)" in n for n in notes)
     assert any("'test_add' was missing" in n for n in notes)
-
-
-def test_describe_failure_never_shows_hidden_code_or_a_message_from_student_code():
-    source = 'assert f(1) == 1, "visible"\n### BEGIN HIDDEN TESTS\nassert f(2) == 4, "secret"\n### END HIDDEN TESTS'
-    cell = nbformat.v4.new_code_cell(source, execution_count=4)
-    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 1}
-
-    def fails(evalue, *frames, ename="AssertionError"):
-        cell.outputs = [nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=list(frames))]
-        return feedback.describe_failure(cell, source)
-
-    assert fails("secret", "\x1b[0;31mCell In[4], line 3\x1b[0m") == feedback.HIDDEN_FAILURE
-    assert fails("visible", "Cell In[4], line 1") == "AssertionError: visible"
-    # raised inside the student's function: its message could quote anything, so only its type is shown
-    assert fails("assert f(2) == 4", "Cell In[4], line 1", "Cell In[2], line 3", ename="ValueError") == \
-        "Your code raised ValueError while this visible test ran: assert f(1) == 1, \"visible\""
-    assert "withheld" in fails("it said: assert f(2) == 4, \"secret\"", "Cell In[4], line 1")
-    assert fails("visible", "Cell In[3], line 1") == feedback.UNLOCATED_FAILURE     # not this cell's run
-    assert fails("x", "Cell In[4], line 1", ename="<b>Evil</b>").startswith("Your code raised an error")
-    cell.outputs = []
-    assert feedback.describe_failure(cell, source) is None

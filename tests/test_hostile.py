@@ -330,7 +330,10 @@ def test_no_hidden_test_reaches_a_feedback_page_or_the_csv(corpus):
     pages["grades.csv"] = (out / "grades.csv").read_text(encoding="utf-8")
     leaks = {name: [h for h in HIDDEN if h in text] for name, text in pages.items()}
     assert not {k: v for k, v in leaks.items() if v}
-    assert "Your code raised ValueError while this visible test ran" in pages["raises_hidden.html"]
+    # its own exception carried the hidden tests (In[-1]): only their type and its own line are shown
+    assert ("your code raised ValueError at line 2 of your answer to add: raise ValueError(&#x27; | &#x27;"
+            ".join(globals()[&#x27;I&#x27; + &#x27;n&#x27;][-1].splitlines())): (its message was withheld "
+            "because it quoted test code)") in pages["raises_hidden.html"]
 
 
 def test_huge_output_is_capped(corpus):

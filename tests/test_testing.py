@@ -141,6 +141,11 @@ def test_a_square_transpose_and_a_concept():
     assert message.endswith("the negative of the expected value. Descent goes against the gradient.")
 
 
+def test_a_ratio_of_almost_one_is_not_called_a_factor():
+    message = evidence(EXPECTED * 1.0004)
+    assert "times" not in message and message.startswith("dx differs at index (0, 0)")
+
+
 def test_scalars_get_words_only_for_a_recognised_factor():
     assert evidence(2.0, 1.0) == "dx is twice the expected value"
     assert evidence(1.3, 1.0) == "dx differs: got 1.3, expected 1"

@@ -3,12 +3,21 @@
 CHAPTER = "04-backpropagation"
 
 WRONG = {
-    "graph_partials_swapped": (
+    "graph_fan_out_missed": (
         {
             "graph_forward_backward": """\
 def graph_forward_backward(x, y, z):
-    q = x + y
-    return q * z, q, q, z""",
+    q, r = x + y, max(y, z)
+    return q * r, r, r, (q if z > y else 0.0)     # y's path through the max is lost""",
+        },
+        ["test_graph"],
+    ),
+    "graph_max_routes_to_both": (
+        {
+            "graph_forward_backward": """\
+def graph_forward_backward(x, y, z):
+    q, r = x + y, max(y, z)
+    return q * r, r, r + q, q                      # both inputs of max get the gradient""",
         },
         ["test_graph"],
     ),
@@ -16,8 +25,17 @@ def graph_forward_backward(x, y, z):
         {
             "graph_forward_backward": """\
 def graph_forward_backward(x, y, z):
-    q = x + y
-    return q * z, 1.0, 1.0, q""",
+    q, r = x + y, max(y, z)
+    return q * r, 1.0, 1.0 + (q if y > z else 0.0), (q if z > y else 0.0)""",
+        },
+        ["test_graph"],
+    ),
+    "graph_old_worked_example": (
+        {
+            "graph_forward_backward": """\
+def graph_forward_backward(x, y, z):
+    q = x + y                                      # the book's (x + y) * z
+    return q * z, z, z, q""",
         },
         ["test_graph"],
     ),
@@ -78,6 +96,23 @@ def numerical_gradient(f, x, h=1e-5):
         },
         ["test_numerical_gradient"],
     ),
+    "numgrad_measures_f_of_x": (
+        {
+            "numerical_gradient": """\
+def numerical_gradient(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        f_plus = float(f(x))
+        x[i] = old                                 # meant old - h: this is f(x)
+        f_minus = float(f(x))
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad""",
+        },
+        ["test_numerical_gradient"],
+    ),
     "numgrad_h_not_halved": (
         {
             "numerical_gradient": """\
@@ -110,6 +145,67 @@ def numerical_gradient(f, x, h=1e-5):
     return grad""",
         },
         ["test_numerical_gradient"],
+    ),
+    "normalize_direct_path_only": (
+        {
+            "normalize_backward": """\
+def normalize_backward(grad_out, x):
+    x = np.asarray(x, dtype=float)
+    return grad_out / np.linalg.norm(x, axis=1, keepdims=True)   # r held fixed""",
+        },
+        ["test_normalize_backward"],
+    ),
+    "normalize_sums_over_the_batch": (
+        {
+            "normalize_backward": """\
+def normalize_backward(grad_out, x):
+    x = np.asarray(x, dtype=float)
+    r = np.linalg.norm(x, axis=1, keepdims=True)
+    y = x / r
+    return (grad_out - y * np.sum(grad_out * y, axis=0, keepdims=True)) / r""",
+        },
+        ["test_normalize_backward"],
+    ),
+    "normalize_r_squared_not_cubed": (
+        {
+            "normalize_backward": """\
+def normalize_backward(grad_out, x):
+    x = np.asarray(x, dtype=float)
+    r = np.linalg.norm(x, axis=1, keepdims=True)
+    return grad_out / r - x * np.sum(grad_out * x, axis=1, keepdims=True) / r**2""",
+        },
+        ["test_normalize_backward"],
+    ),
+    "normalize_norm_path_sign_flipped": (
+        {
+            "normalize_backward": """\
+def normalize_backward(grad_out, x):
+    x = np.asarray(x, dtype=float)
+    r = np.linalg.norm(x, axis=1, keepdims=True)
+    return grad_out / r + x * np.sum(grad_out * x, axis=1, keepdims=True) / r**3""",
+        },
+        ["test_normalize_backward"],
+    ),
+    "normalize_norm_of_the_whole_batch": (
+        {
+            "normalize_backward": """\
+def normalize_backward(grad_out, x):
+    x = np.asarray(x, dtype=float)
+    r = np.linalg.norm(x)                          # one norm for all rows
+    y = x / r
+    return (grad_out - y * np.sum(grad_out * y, axis=1, keepdims=True)) / r""",
+        },
+        ["test_normalize_backward"],
+    ),
+    "normalize_divides_x_in_place": (
+        {
+            "normalize_backward": """\
+def normalize_backward(grad_out, x):
+    r = np.linalg.norm(x, axis=1, keepdims=True)
+    x /= r                                         # the caller's x; fails for integers
+    return (grad_out - x * np.sum(grad_out * x, axis=1, keepdims=True)) / r""",
+        },
+        ["test_normalize_backward"],
     ),
     "adam_without_bias_correction": (
         {
@@ -283,6 +379,28 @@ def numerical_gradient(f, x, h=1e-5):
         },
         ["test_numerical_gradient"],
     ),
+    "adam_sign_error_in_m": (
+        {
+            "adam_step": """\
+def adam_step(param, grad, m, v, t, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
+    m = betas[0] * m - (1 - betas[0]) * grad       # minus: m points uphill
+    v = betas[1] * v + (1 - betas[1]) * grad ** 2
+    m_hat, v_hat = m / (1 - betas[0] ** t), v / (1 - betas[1] ** t)
+    return param + lr * m_hat / (np.sqrt(v_hat) + eps), m, v""",
+        },
+        ["test_adam"],
+    ),
+    "adam_eps_inside_the_root": (
+        {
+            "adam_step": """\
+def adam_step(param, grad, m, v, t, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
+    m = betas[0] * m + (1 - betas[0]) * grad
+    v = betas[1] * v + (1 - betas[1]) * grad ** 2
+    m_hat, v_hat = m / (1 - betas[0] ** t), v / (1 - betas[1] ** t)
+    return param - lr * m_hat / np.sqrt(v_hat + eps), m, v""",
+        },
+        ["test_adam"],
+    ),
     "adam_updates_moments_in_place": (
         {
             "adam_step": """\
@@ -448,13 +566,25 @@ def add_backward(upstream):
 def mul_backward(upstream, a, b):
     return upstream * b, upstream * a
 
+def max_backward(upstream, a, b):
+    return (upstream, 0) if a > b else (0, upstream)
+
 def graph_forward_backward(x, y, z):
     q = x + y
-    f = q * z
-    dq, dz = mul_backward(1.0, q, z)
-    dx, dy = add_backward(dq)
-    print(f"f = {f}, gradients {dx}, {dy}, {dz}")
-    return f, dx, dy, dz""",
+    r = max(y, z)
+    f = q * r
+    dq, dr = mul_backward(1.0, q, r)
+    dx, dy_add = add_backward(dq)
+    dy_max, dz = max_backward(dr, y, z)
+    print(f"f = {f}, gradients {dx}, {dy_add + dy_max}, {dz}")
+    return f, dx, dy_add + dy_max, dz""",
+    },
+    "graph_numpy_scalars": {
+        "graph_forward_backward": """\
+def graph_forward_backward(x, y, z):
+    y_wins = np.float64(y > z)
+    q, r = np.add(x, y), np.maximum(y, z)
+    return q * r, r, r + q * y_wins, q * (1 - y_wins)""",
     },
     "einsum_linear_backward": {
         "linear_backward": """\
@@ -490,6 +620,25 @@ def numerical_gradient(f, x, h=1e-5):
         nudge[i] = h
         grad[i] = (f((flat + nudge).reshape(shape)) - f((flat - nudge).reshape(shape))) / (2 * h)
     return grad.reshape(shape)""",
+    },
+    "normalize_row_by_row_loop": {
+        "normalize_backward": """\
+def normalize_backward(grad_out, x):
+    dx = np.zeros(np.shape(x))
+    for n, (g, row) in enumerate(zip(np.asarray(grad_out, float), np.asarray(x, float))):
+        r = np.sqrt(row @ row)
+        dx[n] = g / r - row * (g @ row) / r**3       # direct path, path through r
+    return dx""",
+    },
+    "normalize_jacobian_per_row": {
+        "normalize_backward": """\
+def normalize_backward(grad_out, x):
+    x = np.asarray(x, dtype=float)
+    r = np.linalg.norm(x, axis=1)
+    y = x / r[:, None]
+    D = x.shape[1]
+    jacobians = (np.eye(D) - np.einsum("ni,nj->nij", y, y)) / r[:, None, None]
+    return np.einsum("nij,ni->nj", jacobians, grad_out)   # symmetric Jacobians""",
     },
     "pytorch_form_adam_with_warning": {
         "adam_step": """\
@@ -545,4 +694,22 @@ def train_mlp(params, X, y, lr=2.0, epochs=1000):
             p[k] -= lr * g                          # our copies, not the caller's
     return p, losses""",
     },
+}
+
+EVIDENCE = {
+    "numgrad_measures_f_of_x": {"test_numerical_gradient": ["half"]},
+    "numgrad_h_not_halved": {"test_numerical_gradient": ["twice"]},
+    "linear_dW_transposed": {"test_linear_backward": ["dW", "transpose"]},
+    "linear_db_mean": {"test_linear_backward": ["db", "1/N times"]},
+    "adam_sign_error_in_m": {"test_adam": ["new_m", "the negative of"]},
+    "adam_counts_its_own_steps": {"test_adam": ["the t it is given"]},
+    "adam_eps_inside_the_root": {"test_adam": ["eps = 0.5", "outside the square root"]},
+    "graph_fan_out_missed": {"test_graph": ["two paths", "add up"]},
+    "graph_max_routes_to_both": {"test_graph": ["lost the max"]},
+    "sigmoid_backward_applies_sigmoid_again": {"test_sigmoid_backward": ["applied twice"]},
+    "normalize_direct_path_only": {"test_normalize_backward": ["through its norm"]},
+    "normalize_divides_x_in_place": {"test_normalize_backward": ["changed its inputs"]},
+    "train_modifies_params_in_place": {"test_train": ["changed the arrays in params"]},
+    "adamw_decay_after_the_step": {"test_adamw": ["after Adam's step"]},
+    "adamw_decay_in_the_gradient": {"test_adamw": ["new_m", "not part of the gradient"]},
 }

@@ -372,3 +372,75 @@ def init_deep_network(layer_sizes, activation, rng):
                        else xavier_uniform(shape, rng))
     return weights"""},
 }
+
+# ---- issue #20: the derive-it task (the gradient's spread), bugs nobody predicted, evidence
+_GRAD = '''\
+def predicted_grad_std(std_g, n, sigma_w, L, activation="linear"):
+    gain = n * sigma_w ** 2
+    if activation == "linear":
+        return float(std_g * gain ** (L / 2))
+    return float({relu})'''
+
+WRONG.update({
+    "xavier_uniform_bound_fan_in_only": (
+        {"xavier_uniform": """\
+def xavier_uniform(shape, rng):
+    bound = np.sqrt(6.0 / shape[1])          # the He bound: the fan-out is forgotten
+    return rng.uniform(-bound, bound, size=shape)"""},
+        ["test_xavier_uniform"],
+    ),
+    "grad_std_forward_formula": (
+        {"predicted_grad_std": _GRAD.format(
+            relu="std_g * np.sqrt(gain) * (gain / 2) ** ((L - 1) / 2)")},
+        ["test_predicted_grad_std"],
+    ),
+    "grad_std_relu_without_half": (
+        {"predicted_grad_std": _GRAD.format(relu="std_g * gain ** (L / 2)")},
+        ["test_predicted_grad_std"],
+    ),
+    "grad_std_returns_the_variance": (
+        {"predicted_grad_std": _GRAD.format(relu="std_g ** 2 * (gain / 2) ** L")},
+        ["test_predicted_grad_std"],
+    ),
+    "grad_std_half_on_the_std": (
+        {"predicted_grad_std": _GRAD.format(relu="std_g * np.sqrt(gain) ** L / 2 ** L")},
+        ["test_predicted_grad_std"],
+    ),
+    "grad_std_integer_exponent": (
+        {"predicted_grad_std": _GRAD.format(relu="std_g * (gain / 2) ** (L // 2)")},
+        ["test_predicted_grad_std"],
+    ),
+    "train_bias_gradient_averaged": (
+        {"train_two_layer": _TRAIN.format(
+            head="    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)",
+            update="        gb1, gb2 = gb1 / len(X), gb2 / len(X)      # a mean, not a sum\n"
+                   "        W1, b1, W2, b2 = W1 - lr * gW1, b1 - lr * gb1, W2 - lr * gW2, "
+                   "b2 - lr * gb2")},
+        ["test_train_two_layer"],
+    ),
+})
+
+UNUSUAL.update({
+    "grad_std_layer_by_layer_backwards": {"predicted_grad_std": """\
+def predicted_grad_std(std_g, n, sigma_w, L, activation="linear"):
+    variance = float(std_g) ** 2                  # dL/dh_L
+    for layer in reversed(range(L)):
+        if activation == "relu":
+            variance *= 0.5                       # through relu'(z_layer)
+        variance *= n * sigma_w ** 2              # through W_layer
+    return variance ** 0.5"""},
+})
+
+EVIDENCE = {
+    "xavier_uniform_bound_fan_in_only": {"test_xavier_uniform": ["matches 2 / fan_in"]},
+    "xavier_uniform_fan_in_only": {"test_xavier_uniform": ["matches 1 / fan_in"]},
+    "xavier_normal_variance_as_std": {"test_xavier_normal": ["square of the intended"]},
+    "kaiming_fan_in_from_shape0": {"test_kaiming": ["matches 2 / fan_out"]},
+    "kaiming_without_factor_2": {"test_kaiming": ["matches 1 / fan_in"]},
+    "grad_std_forward_formula": {"test_predicted_grad_std": ["1.4 times as much",
+                                                             "every one of the L layers"]},
+    "grad_std_relu_without_half": {"test_predicted_grad_std": ["8 times as much"]},
+    "train_mse_without_factor_2": {"test_train_two_layer": ["change of W1", "half"]},
+    "train_bias_gradient_averaged": {"test_train_two_layer": ["b1", "1/N times"]},
+    "train_without_tanh_derivative": {"test_train_two_layer": ["W1", "tanh's slope"]},
+}

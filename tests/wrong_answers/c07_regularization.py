@@ -18,6 +18,8 @@ def batchnorm_forward(x, gamma, beta, state, training):
     m, eps = state["momentum"], state["eps"]
     if training:
         n = x.shape[0]
+        if n < 2:
+            raise ValueError("one example has no batch variance")
         mean, var = x.mean(axis=0), x.var(axis=0{ddof})
         {update}
     else:
@@ -537,6 +539,8 @@ def batchnorm_forward(x, gamma, beta, state, training):
     x = np.array(x, dtype=float)
     if training:
         n = len(x)
+        if n == 1:
+            raise ValueError(f"training mode needs a batch, got {x.shape}")
         mean, var = _moments(x)
         m = state["momentum"]
         state["running_mean"] = state["running_mean"] + m * (mean - state["running_mean"])
@@ -619,4 +623,84 @@ def cross_val_mse(X, y, folds, fit):
         model = fit(X[train_idx], y[train_idx])
         errors[i] = mse(X[val_idx], y[val_idx], *model)
     return errors.mean()"""},
+}
+
+# ---- issue #20: bugs nobody predicted, the derive-it task, and the evidence feedback names
+WRONG.update({
+    "bn_backward_missing_gamma": (
+        {"batchnorm_backward": _BN_BACKWARD.format(
+            dx="inv_std * (g - g.mean(axis=0) - x_hat * np.mean(g * x_hat, axis=0))")},
+        ["test_batchnorm_backward"],
+    ),
+    "bn_backward_swaps_dgamma_dbeta": (
+        {"batchnorm_backward": _BN_BACKWARD.format(
+            dx="gamma * inv_std * (g - g.mean(axis=0) - x_hat * np.mean(g * x_hat, axis=0))"
+        ).replace("return dx, dgamma, dbeta", "return dx, dbeta, dgamma")},
+        ["test_batchnorm_backward"],
+    ),
+    "bn_backward_mean_not_sum_for_dgamma": (
+        {"batchnorm_backward": _BN_BACKWARD.format(
+            dx="gamma * inv_std * (g - g.mean(axis=0) - x_hat * np.mean(g * x_hat, axis=0))"
+        ).replace("np.sum(g * x_hat, axis=0)", "np.mean(g * x_hat, axis=0)")},
+        ["test_batchnorm_backward"],
+    ),
+    "bn_forward_allows_one_example": (
+        {"batchnorm_forward": _bn().replace(
+            '        if n < 2:\n            raise ValueError("one example has no batch variance")\n',
+            "        n = max(n, 2)                 # avoids dividing by zero\n")},
+        ["test_batchnorm_forward"],
+    ),
+    "dropout_scales_by_one_over_p": (
+        {"dropout": _DROPOUT_HEAD + """
+    def forward(self, x):
+        x = np.asarray(x, dtype=float)
+        if not self.training or self.p == 0:
+            self.scale = np.ones_like(x)
+            return x
+        self.scale = (self.rng.random(x.shape) >= self.p) / self.p
+        return x * self.scale
+
+    def backward(self, grad_output):
+        return grad_output * self.scale"""},
+        ["test_dropout"],
+    ),
+    "dropout_survivors_not_scaled": (
+        {"dropout": _DROPOUT_HEAD + """
+    def forward(self, x):
+        x = np.asarray(x, dtype=float)
+        if not self.training or self.p == 0:
+            self.scale = np.ones_like(x)
+            return x
+        self.scale = (self.rng.random(x.shape) >= self.p).astype(float)
+        return x * self.scale
+
+    def backward(self, grad_output):
+        return grad_output * self.scale"""},
+        ["test_dropout"],
+    ),
+})
+
+UNUSUAL["bn_backward_through_the_chain"] = {"batchnorm_backward": """\
+def batchnorm_backward(grad_out, cache):
+    x_hat, inv_std, gamma = cache                 # the staged derivation, step by step
+    g = np.asarray(grad_out, dtype=float)
+    n = g.shape[0]
+    dx_hat = g * gamma
+    d_var = np.sum(dx_hat * x_hat, axis=0) * -0.5 * inv_std ** 2       # dL/dσ²
+    d_mean = -np.sum(dx_hat, axis=0) * inv_std                        # dL/dμ
+    dx = dx_hat * inv_std + d_var * 2 * x_hat / (inv_std * n) + d_mean / n
+    return dx, np.sum(g * x_hat, axis=0), np.sum(g, axis=0)"""}
+
+EVIDENCE = {
+    "bn_backward_missing_gamma": {"test_batchnorm_backward": ["each column", "γ"]},
+    "bn_backward_swaps_dgamma_dbeta": {"test_batchnorm_backward": ["swapped"]},
+    "bn_backward_mean_not_sum_for_dgamma": {"test_batchnorm_backward": ["1/N times"]},
+    "bn_forward_allows_one_example": {"test_batchnorm_forward": ["ValueError",
+                                                                "one example"]},
+    "bn_unbiased_variance_to_normalize": {"test_batchnorm_forward": ["sqrt((N-1)/N)"]},
+    "bn_running_var_biased": {"test_batchnorm_forward": ["biased variance"]},
+    "dropout_scales_by_one_over_p": {"test_dropout": ["1/p", "4 times the input"]},
+    "dropout_survivors_not_scaled": {"test_dropout": ["0.8 times the input"]},
+    "l2_gradient_lambda_w": {"test_l2_penalty": ["half"]},
+    "bn_momentum_swapped": {"test_batchnorm_forward": ["running_mean", "9 times"]},
 }
