@@ -1,4 +1,8 @@
-"""Typical wrong answers for the Chapter 1 exercise (see __init__.py for the format)."""
+"""Typical wrong answers for the Chapter 1 exercise (see __init__.py for the format).
+
+The solution's later functions call its `sigmoid`, so a sigmoid that overflows also fails the
+squared-error task, whose test tries z = ±1000.
+"""
 
 CHAPTER = "01-neurons"
 
@@ -9,7 +13,7 @@ WRONG = {
 def sigmoid(z):
     return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))""",
         },
-        ["test_sigmoid"],
+        ["test_sigmoid", "test_mse_loss_and_grad"],
     ),
     "neuron_without_bias": (
         {
@@ -220,6 +224,103 @@ def train_neuron(X, y, lr=0.1, epochs=100):
         },
         ["test_train_neuron"],
     ),
+    "sigmoid_overflows_for_large_positive": (
+        {
+            "sigmoid": """\
+def sigmoid(z):
+    e = np.exp(np.asarray(z, dtype=float))         # safe for z < 0 only
+    return e / (1 + e)""",
+        },
+        ["test_sigmoid", "test_mse_loss_and_grad"],
+    ),
+    "bce_grad_w_and_grad_b_swapped": (
+        {
+            "bce_loss_and_grad": """\
+def bce_loss_and_grad(X, y, w, b):
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    y_hat = sigmoid(X @ w + b)
+    p = np.clip(y_hat, 1e-12, 1 - 1e-12)
+    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    return loss, np.mean(y_hat - y), X.T @ (y_hat - y) / len(y)""",
+        },
+        ["test_bce_loss_and_grad", "test_train_neuron"],
+    ),
+    "mse_missing_factor_two": (
+        {
+            "mse_loss_and_grad": """\
+def mse_loss_and_grad(X, y, w, b):
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    y_hat = sigmoid(X @ w + b)
+    delta = (y_hat - y) * y_hat * (1 - y_hat)     # the 2 of the square is lost
+    return np.mean((y_hat - y) ** 2), X.T @ delta / len(y), np.mean(delta)""",
+        },
+        ["test_mse_loss_and_grad"],
+    ),
+    "mse_copies_the_cross_entropy_gradient": (
+        {
+            "mse_loss_and_grad": """\
+def mse_loss_and_grad(X, y, w, b):
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    y_hat = sigmoid(X @ w + b)
+    return np.mean((y_hat - y) ** 2), X.T @ (y_hat - y) / len(y), np.mean(y_hat - y)""",
+        },
+        ["test_mse_loss_and_grad"],
+    ),
+    "mse_without_the_sigmoid_slope": (
+        {
+            "mse_loss_and_grad": """\
+def mse_loss_and_grad(X, y, w, b):
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    y_hat = sigmoid(X @ w + b)
+    delta = 2 * (y_hat - y)                       # as if y_hat were z itself
+    return np.mean((y_hat - y) ** 2), X.T @ delta / len(y), np.mean(delta)""",
+        },
+        ["test_mse_loss_and_grad"],
+    ),
+    "mse_sums_instead_of_averaging": (
+        {
+            "mse_loss_and_grad": """\
+def mse_loss_and_grad(X, y, w, b):
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    y_hat = sigmoid(X @ w + b)
+    delta = 2 * (y_hat - y) * y_hat * (1 - y_hat)
+    return np.sum((y_hat - y) ** 2), X.T @ delta, np.sum(delta)""",
+        },
+        ["test_mse_loss_and_grad"],
+    ),
+    "mse_gradient_ascent_sign": (
+        {
+            "mse_loss_and_grad": """\
+def mse_loss_and_grad(X, y, w, b):
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    y_hat = sigmoid(X @ w + b)
+    delta = 2 * (y - y_hat) * y_hat * (1 - y_hat)  # target minus prediction
+    return np.mean((y_hat - y) ** 2), X.T @ delta / len(y), np.mean(delta)""",
+        },
+        ["test_mse_loss_and_grad"],
+    ),
+    "mse_naive_sigmoid_overflows": (
+        {
+            "mse_loss_and_grad": """\
+def mse_loss_and_grad(X, y, w, b):
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    y_hat = 1 / (1 + np.exp(-(X @ w + b)))         # its own sigmoid, not the safe one
+    delta = 2 * (y_hat - y) * y_hat * (1 - y_hat)
+    return np.mean((y_hat - y) ** 2), X.T @ delta / len(y), np.mean(delta)""",
+        },
+        ["test_mse_loss_and_grad"],
+    ),
+    "mse_bias_gradient_forgets_the_slope": (
+        {
+            "mse_loss_and_grad": """\
+def mse_loss_and_grad(X, y, w, b):
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    y_hat = sigmoid(X @ w + b)
+    delta = 2 * (y_hat - y) * y_hat * (1 - y_hat)
+    return np.mean((y_hat - y) ** 2), X.T @ delta / len(y), np.mean(2 * (y_hat - y))""",
+        },
+        ["test_mse_loss_and_grad"],
+    ),
 }
 
 UNUSUAL = {
@@ -306,4 +407,48 @@ def bce_loss_and_grad(X, y, w, b):
     residual /= len(y)                             # our own array
     return float(loss), X.T.dot(residual), float(residual.sum())""",
     },
+    "mse_one_example_at_a_time": {
+        "mse_loss_and_grad": """\
+def mse_loss_and_grad(X, y, w, b):
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    loss, grad_w, grad_b = 0.0, np.zeros(X.shape[1]), 0.0
+    for x_n, y_n in zip(X, y):
+        a = float(sigmoid(x_n @ w + b))
+        slope = a * (1 - a)                        # sigma'(z), from Section 1.1
+        loss += (a - y_n) ** 2
+        grad_w += 2 * (a - y_n) * slope * x_n
+        grad_b += 2 * (a - y_n) * slope
+    n = len(X)
+    return loss / n, grad_w / n, grad_b / n""",
+    },
+    "mse_with_a_derivative_helper": {
+        "mse_loss_and_grad": """\
+def sigmoid_slope(z):
+    s = sigmoid(z)
+    return s * (1 - s)
+
+def mse_loss_and_grad(X, y, w, b):
+    z = np.einsum("nd,d->n", np.asarray(X, dtype=float), np.asarray(w, dtype=float)) + b
+    residual = sigmoid(z) - np.asarray(y)
+    delta = 2 * residual * sigmoid_slope(z)
+    return float(np.mean(residual ** 2)), np.mean(delta[:, None] * X, axis=0), delta.mean()""",
+    },
+}
+
+EVIDENCE = {
+    "sigmoid_overflows": {"test_sigmoid": ["z = -1000", "overflow"]},
+    "sigmoid_overflows_for_large_positive": {"test_sigmoid": ["z = 1000", "overflow"]},
+    "count_without_biases": {"test_count_parameters": ["weights alone"]},
+    "bce_not_divided_by_n": {"test_bce_loss_and_grad": ["grad_w", "N times"]},
+    "bce_grad_w_and_grad_b_swapped": {"test_bce_loss_and_grad": ["grad_w", "shape (2,)"]},
+    "train_without_bias_update": {"test_train_neuron": ["b after 2 steps", "all zeros"]},
+    "train_records_loss_after_update": {"test_train_neuron": ["losses recorded", "index 0"]},
+    "mse_missing_factor_two": {"test_mse_loss_and_grad": ["grad_w", "half"]},
+    "mse_copies_the_cross_entropy_gradient": {
+        "test_mse_loss_and_grad": ["equals what the cross-entropy gradient should be"]},
+    "mse_without_the_sigmoid_slope": {"test_mse_loss_and_grad": ["grad_w differs", "slope"]},
+    "mse_sums_instead_of_averaging": {"test_mse_loss_and_grad": ["the loss is N times"]},
+    "mse_gradient_ascent_sign": {"test_mse_loss_and_grad": ["the negative of"]},
+    "mse_naive_sigmoid_overflows": {"test_mse_loss_and_grad": ["warn", "overflow"]},
+    "mse_bias_gradient_forgets_the_slope": {"test_mse_loss_and_grad": ["grad_b differs"]},
 }

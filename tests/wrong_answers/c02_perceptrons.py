@@ -350,6 +350,85 @@ def perceptron_epoch(X, y, w, b, lr=1.0):
         },
         ["test_perceptron_epoch", "test_train_perceptron"],
     ),
+    "epoch_updates_on_every_example": (
+        {
+            "perceptron_epoch": """\
+def perceptron_epoch(X, y, w, b, lr=1.0):
+    w, b, mistakes = np.array(w, dtype=float), float(b), 0
+    for x_n, y_n in zip(np.asarray(X, dtype=float), y):
+        if perceptron_predict(x_n, w, b) != y_n:
+            mistakes += 1
+        w = w + lr * (2 * y_n - 1) * x_n          # towards the label, right or wrong
+        b = b + lr * (2 * y_n - 1)
+    return w, b, mistakes""",
+        },
+        ["test_perceptron_epoch", "test_train_perceptron"],
+    ),
+    "fix_ignores_the_tie": (
+        {
+            "updates_to_fix": """\
+def updates_to_fix(x, y, w, b, lr=1.0):
+    x = np.asarray(x, dtype=float)
+    z, q = float(x @ w + b), lr * (x @ x + 1)
+    wrong = (z < 0) if y == 1 else (z > 0)        # as if z = 0 were always right
+    return math.ceil(abs(z) / q) if wrong else 0""",
+        },
+        ["test_updates_to_fix"],
+    ),
+    "fix_bias_does_not_move": (
+        {
+            "updates_to_fix": """\
+def updates_to_fix(x, y, w, b, lr=1.0):
+    x = np.asarray(x, dtype=float)
+    z, q = float(x @ w + b), lr * (x @ x)         # only w changes z
+    if y == 1 and z < 0:
+        return math.ceil(-z / q)
+    if y == 0 and z >= 0:
+        return math.floor(z / q) + 1
+    return 0""",
+        },
+        ["test_updates_to_fix"],
+    ),
+    "fix_without_the_learning_rate": (
+        {
+            "updates_to_fix": """\
+def updates_to_fix(x, y, w, b, lr=1.0):
+    x = np.asarray(x, dtype=float)
+    z, q = float(x @ w + b), x @ x + 1
+    if y == 1 and z < 0:
+        return math.ceil(-z / q)
+    if y == 0 and z >= 0:
+        return math.floor(z / q) + 1
+    return 0""",
+        },
+        ["test_updates_to_fix"],
+    ),
+    "fix_never_checks_if_already_right": (
+        {
+            "updates_to_fix": """\
+def updates_to_fix(x, y, w, b, lr=1.0):
+    x = np.asarray(x, dtype=float)
+    z, q = float(x @ w + b), lr * (x @ x + 1)
+    if y == 1:
+        return math.ceil(-z / q)
+    return math.floor(z / q) + 1""",
+        },
+        ["test_updates_to_fix"],
+    ),
+    "fix_label_one_needs_a_positive_sum": (
+        {
+            "updates_to_fix": """\
+def updates_to_fix(x, y, w, b, lr=1.0):
+    x = np.asarray(x, dtype=float)
+    z, q = float(x @ w + b), lr * (x @ x + 1)
+    if y == 1 and z < 0:
+        return math.floor(-z / q) + 1             # stops only once z > 0
+    if y == 0 and z >= 0:
+        return math.floor(z / q) + 1
+    return 0""",
+        },
+        ["test_updates_to_fix"],
+    ),
 }
 
 UNUSUAL = {
@@ -432,4 +511,47 @@ def step_network_forward(X, W1, b1, W2, b2):
     hidden = step(np.dot(X, np.transpose(W1)) + b1)
     return step(np.dot(hidden, np.transpose(W2)) + b2).reshape(-1)""",
     },
+    "fix_with_the_bias_trick_and_floor_division": {
+        "updates_to_fix": """\
+def updates_to_fix(x, y, w, b, lr=1.0):
+    x_tilde = np.append(np.asarray(x, dtype=float), 1.0)      # bias trick
+    w_tilde = np.append(np.asarray(w, dtype=float), b)
+    z, step = x_tilde @ w_tilde, lr * (x_tilde @ x_tilde)
+    if y == 1:
+        return int(max(0, -(z // step)))          # ceil(-z / step) for z < 0
+    return int(max(0, z // step + 1))""",
+    },
+    "fix_with_numpy_ceil": {
+        "updates_to_fix": """\
+def updates_to_fix(x, y, w, b, lr=1.0):
+    z = np.dot(x, w) + b
+    per_update = lr * (np.dot(x, x) + 1)
+    right = z >= 0 if y == 1 else z < 0
+    if right:
+        return 0
+    sign = 1 if y == 1 else -1
+    k = np.ceil(-sign * z / per_update)           # first k with sign * z_k >= 0
+    if y == 0 and z - k * per_update == 0:        # z_k = 0 still predicts 1
+        k += 1
+    return k""",
+    },
+}
+
+EVIDENCE = {
+    "epoch_updates_on_every_example": {"test_perceptron_epoch": ["already gets right",
+                                                                "only from mistakes"]},
+    "epoch_updates_on_correct_examples": {"test_perceptron_epoch": ["already gets right"]},
+    "epoch_without_bias_update": {"test_perceptron_epoch": ["b after a false alarm",
+                                                           "all zeros"]},
+    "epoch_batch_update": {"test_perceptron_epoch": ["makes 2 mistakes"]},
+    "epoch_changes_callers_weights": {"test_perceptron_epoch": ["changed the caller's w"]},
+    "fix_ignores_the_tie": {"test_updates_to_fix": ["label 0 with z = 3", "the tie"]},
+    "fix_bias_does_not_move": {"test_updates_to_fix": ["only w moved"]},
+    "fix_without_the_learning_rate": {"test_updates_to_fix": ["lr = 0.5", "lr scales"]},
+    "fix_never_checks_if_already_right": {"test_updates_to_fix": ["expected 0 updates"]},
+    "fix_label_one_needs_a_positive_sum": {"test_updates_to_fix": ["z = -3", "the tie"]},
+    "margin_bias_left_out": {"test_margin_and_bound": ["R without the constant input"]},
+    "margin_unnormalised_w": {"test_margin_and_bound": ["gamma of the unnormalised"]},
+    "margin_ignores_labels": {"test_margin_and_bound": ["gamma without the signs"]},
+    "forward_keeps_column_shape": {"test_step_network_forward": ["shape (4,)"]},
 }
