@@ -152,7 +152,7 @@ def written(nb):
 def format_table(found, answers=()):
     """The table printed by ``nnfs-check``: task, points earned / possible, result, message; then
     the written ``answers`` (see :func:`written`), which a person grades."""
-    width = max([len("visible tests")] + [len(t.grade_id) for t in found])
+    width = max([len("visible tests")] + [len(t.grade_id) for t in found] + [len(a[0]) + 4 for a in answers])
     rule = "-" * (width + 30)
     lines = [f"{'task':<{width}}  {'points':>9}  result", rule]
     for t in found:
