@@ -19,6 +19,7 @@ kit. The course's own ``python -m grading check`` can use the same rule through 
 """
 
 import argparse
+import re
 import subprocess
 import sys
 import textwrap
@@ -114,12 +115,14 @@ def tasks(nb, sources=None):
     runs the hidden tests); by default the cell's own source.
     """
     sources = sources or {}
-    found, own, answers = [], [], {}
+    found, own, answers, broken_names = [], [], {}, set()
     for cell in nb.cells:
         if is_solution_cell(cell):
             own.append(cell)
             if isinstance(cell.get("execution_count"), int):
                 answers[cell["execution_count"]] = (_nbgrader(cell).get("grade_id", "a task"), cell.source)
+            if error_of(cell) is not None:
+                broken_names.add(_nbgrader(cell).get("grade_id"))
             continue
         if not is_test_cell(cell):
             continue
@@ -136,6 +139,10 @@ def tasks(nb, sources=None):
                           None)
             message = (describe(cell, source, answers) if broken is None else
                        describe_answer_error(broken, _nbgrader(broken).get("grade_id", "a task"), source))
+            missing = re.fullmatch(r"name '(\w+)' is not defined", str(error.get("evalue", "")))
+            if error.get("ename") == "NameError" and missing and missing.group(1) in broken_names:
+                message += (f". {missing.group(1)} is not defined because the cell of your answer to it raised "
+                            "an error: fix that one first")
             task = Task(gid, points, "FAILED", message)
         found.append(task)
         own = []

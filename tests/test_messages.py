@@ -84,11 +84,18 @@ def test_tasks_report_a_syntax_error_in_the_answer_cell_not_a_name_error_later(t
     test.metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": "test_g", "points": 1}
     question = nbformat.v4.new_markdown_cell(WRITTEN_STUB)
     question.metadata["nbgrader"] = {"solution": True, "grade": True, "grade_id": "why_g", "points": 2}
-    nb.cells = [answer, test, question]
+    later = nbformat.v4.new_code_cell("def h(x):\n    return g(x) + 1")
+    later.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "h"}
+    later_test = nbformat.v4.new_code_cell("assert h(1) == 2")
+    later_test.metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": "test_h", "points": 1}
+    nb.cells = [answer, test, later, later_test, question]
     nbformat.write(nb, tmp_path / "x.ipynb")
     executed = run_notebook(tmp_path / "x.ipynb")
-    [task] = tasks(executed)
+    task, later_task = tasks(executed)
     assert task.status == "FAILED" and "SyntaxError" in task.message and "line 1 of your answer to g" in task.message
+    # a later task that uses g is told why g does not exist
+    assert later_task.message.startswith("your code raised NameError at line 2 of your answer to h")
+    assert "g is not defined because the cell of your answer to it raised an error" in later_task.message
     assert written(executed) == [("why_g", 2.0, "")]
-    table = format_table([task], written(executed))
+    table = format_table([task, later_task], written(executed))
     assert "Written answers (graded by your instructor" in table and "not answered yet" in table
