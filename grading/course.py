@@ -39,7 +39,8 @@ def _alembic_head():
     return ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_current_head()
 
 
-def _stamp_in_process():
+def stamp_in_process():
+    """Make nbgrader stamp a new gradebook with its schema revision without the alembic command."""
     import nbgrader.api
 
     nbgrader.api.get_alembic_version = _alembic_head
@@ -114,7 +115,7 @@ def run_converter(converter_class, course, assignment, student=None, **settings)
     """
     from nbgrader.coursedir import CourseDirectory
 
-    _stamp_in_process()
+    stamp_in_process()
     config = nbgrader_config(course, **settings)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment.name

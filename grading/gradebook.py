@@ -35,7 +35,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.course import COURSE_ID, GradingError, make_course
+from grading.course import COURSE_ID, GradingError, make_course, stamp_in_process
 
 
 class GradebookError(GradingError):
@@ -124,9 +124,10 @@ def record_assignment(assignment, url, course_id, reference):
     from nbgrader.api import Gradebook, MissingEntry
 
     notebook_id = Path(assignment.notebook).stem
+    stamp_in_process()
     with Gradebook(f"sqlite:///{reference}", COURSE_ID) as ref:
         wanted = _cells(ref, assignment.name, notebook_id)
-    with Gradebook(url, course_id) as gb:
+    with Gradebook(url, course_id) as gb, _one_transaction(gb.db):
         found = gb.update_or_create_assignment(assignment.name)
         others = [nb.name for nb in found.notebooks if nb.name != notebook_id]
         try:
