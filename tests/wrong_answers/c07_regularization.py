@@ -190,7 +190,7 @@ def l2_penalty(model, lam):
         {"batchnorm_backward": _BN_BACKWARD.format(dx="gamma * inv_std * (g - g.mean(axis=0))")},
         ["test_batchnorm_backward"],
     ),
-    # ---- Task 5: early stopping
+    # ---- Task 6: early stopping
     "early_stops_one_epoch_late": (
         {"early_stopping": _EARLY.format(improved="loss < best", stop="wait > patience",
                                          best_epoch="best_epoch")},
@@ -206,7 +206,7 @@ def l2_penalty(model, lam):
                                          best_epoch="int(np.argmin(val_losses))")},
         ["test_early_stopping"],
     ),
-    # ---- Task 6: ridge
+    # ---- Task 7: ridge
     "ridge_penalizes_bias": (
         {
             "ridge": """\
@@ -384,7 +384,7 @@ def early_stopping(val_losses, patience):
             "def choose_lambda(X_train, y_train, X_v, y_v, lambdas):")},
         ["test_ridge"],
     ),
-    # ---- Task 7: K-fold cross-validation
+    # ---- Task 8: K-fold cross-validation
     "kfold_drops_the_remainder": (
         {"kfold": """\
 def kfold_indices(n, k, rng):
@@ -704,3 +704,111 @@ EVIDENCE = {
     "l2_gradient_lambda_w": {"test_l2_penalty": ["half"]},
     "bn_momentum_swapped": {"test_batchnorm_forward": ["running_mean", "9 times"]},
 }
+
+# ---- Task 5: layer-norm backward, the derive-it task (the book gives only the forward pass)
+_LN_BACKWARD = '''\
+def layernorm_backward(grad_out, cache):
+    x_hat, inv_std, gamma = cache["x_hat"], cache["inv_std"], cache["gamma"]
+    g = np.asarray(grad_out, dtype=float)
+    g_hat = g * gamma
+    dx = {dx}
+    return dx, {dgamma}, np.sum(g, axis=0)'''
+
+
+def _ln(dx="inv_std * (g_hat - g_hat.mean(axis=1, keepdims=True)"
+           " - x_hat * np.mean(g_hat * x_hat, axis=1, keepdims=True))",
+        dgamma="np.sum(g * x_hat, axis=0)"):
+    return {"layernorm_backward": _LN_BACKWARD.format(dx=dx, dgamma=dgamma)}
+
+
+WRONG.update({
+    # Task 4's formula copied: means over the batch (axis 0) instead of the features
+    "ln_backward_batch_norm_formula_copied": (
+        _ln(dx="gamma * inv_std * (g - g.mean(axis=0) - x_hat * np.mean(g * x_hat, axis=0))"),
+        ["test_layernorm_backward"],
+    ),
+    "ln_backward_missing_gamma": (
+        _ln(dx="inv_std * (g - g.mean(axis=1, keepdims=True)"
+               " - x_hat * np.mean(g * x_hat, axis=1, keepdims=True))"),
+        ["test_layernorm_backward"],
+    ),
+    # the right axis, but γ outside the means, as batch norm allows and layer norm does not
+    "ln_backward_gamma_outside_the_means": (
+        _ln(dx="gamma * inv_std * (g - g.mean(axis=1, keepdims=True)"
+               " - x_hat * np.mean(g * x_hat, axis=1, keepdims=True))"),
+        ["test_layernorm_backward"],
+    ),
+    "ln_backward_missing_x_hat_term": (
+        _ln(dx="inv_std * (g_hat - g_hat.mean(axis=1, keepdims=True))"),
+        ["test_layernorm_backward"],
+    ),
+    "ln_backward_statistics_as_constants": (
+        _ln(dx="inv_std * g_hat"),
+        ["test_layernorm_backward"],
+    ),
+    "ln_backward_mean_for_dgamma": (
+        _ln(dgamma="np.mean(g * x_hat, axis=0)"),
+        ["test_layernorm_backward"],
+    ),
+    "ln_backward_dgamma_over_features": (
+        _ln(dgamma="np.sum(g * x_hat, axis=1)"),
+        ["test_layernorm_backward"],
+    ),
+    "ln_backward_scales_grad_out_in_place": (
+        {"layernorm_backward": """\
+def layernorm_backward(grad_out, cache):
+    x_hat, inv_std = cache["x_hat"], cache["inv_std"]
+    g = np.asarray(grad_out, dtype=float)
+    dgamma, dbeta = np.sum(g * x_hat, axis=0), np.sum(g, axis=0)
+    g *= cache["gamma"]                      # the caller's gradient, when it is float
+    dx = inv_std * (g - g.mean(axis=1, keepdims=True)
+                    - x_hat * np.mean(g * x_hat, axis=1, keepdims=True))
+    return dx, dgamma, dbeta"""},
+        ["test_layernorm_backward"],
+    ),
+})
+
+UNUSUAL.update({
+    "ln_backward_staged_through_mean_and_variance": {"layernorm_backward": """\
+def layernorm_backward(grad_out, cache):
+    x, mean, inv_std = cache["x"], cache["mean"], cache["inv_std"]
+    g = np.asarray(grad_out, dtype=float)
+    d = x.shape[1]
+    centred = x - mean
+    dx_hat = g * cache["gamma"]
+    d_var = np.sum(dx_hat * centred, axis=1, keepdims=True) * -0.5 * inv_std ** 3
+    d_mean = (-np.sum(dx_hat, axis=1, keepdims=True) * inv_std
+              - 2 * d_var * np.mean(centred, axis=1, keepdims=True))
+    dx = dx_hat * inv_std + d_var * 2 * centred / d + d_mean / d
+    return dx, np.sum(g * cache["x_hat"], axis=0), np.sum(g, axis=0)"""},
+    "ln_backward_einsum_jacobian": {"layernorm_backward": """\
+def layernorm_backward(grad_out, cache):
+    x_hat, s = cache["x_hat"], cache["inv_std"][:, 0]
+    d = x_hat.shape[1]
+    g = np.asarray(grad_out, dtype=float)
+    # ∂x̂_nk/∂x_nj divided by s_n, one D × D matrix per example
+    jac = np.eye(d) - 1.0 / d - np.einsum("nk,nj->nkj", x_hat, x_hat) / d
+    dx = s[:, None] * np.einsum("nk,nkj->nj", g * cache["gamma"], jac)
+    return dx, np.einsum("nj,nj->j", g, x_hat), np.einsum("nj->j", g)"""},
+    "ln_backward_batch_norm_on_the_transpose": {"layernorm_backward": """\
+def layernorm_backward(grad_out, cache):
+    g = np.asarray(grad_out, dtype=float)
+    g_hat_t, x_hat_t = (g * cache["gamma"]).T, cache["x_hat"].T  # features down columns
+    dx_t = cache["inv_std"].T * (g_hat_t - g_hat_t.mean(axis=0)
+                                 - x_hat_t * np.mean(g_hat_t * x_hat_t, axis=0))
+    print(f"layer norm as batch norm on the transpose, {dx_t.shape[1]} example(s)")
+    return dx_t.T, np.sum(g * cache["x_hat"], axis=0), np.sum(g, axis=0)"""},
+})
+
+EVIDENCE.update({
+    "ln_backward_batch_norm_formula_copied": {"test_layernorm_backward": ["each row of dx",
+                                                                          "sum to 0"]},
+    "ln_backward_missing_gamma": {"test_layernorm_backward": ["γ = 1", "depends on γ"]},
+    "ln_backward_gamma_outside_the_means": {"test_layernorm_backward": ["sum to 0"]},
+    "ln_backward_missing_x_hat_term": {"test_layernorm_backward": ["orthogonal to x̂"]},
+    "ln_backward_statistics_as_constants": {"test_layernorm_backward": ["sum to 0"]},
+    "ln_backward_mean_for_dgamma": {"test_layernorm_backward": ["dγ", "1/N times"]},
+    "ln_backward_dgamma_over_features": {"test_layernorm_backward": ["shape (6,)"]},
+    "ln_backward_scales_grad_out_in_place": {"test_layernorm_backward": [
+        "changed grad_out"]},
+})
