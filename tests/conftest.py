@@ -40,6 +40,21 @@ def rng():
 
 BOOK_TESTS = ("test_book.py", "test_browser.py")
 
+# The modules that take a minute or more (each run alone, on a busy machine: grading the exercises
+# end to end 103 s, their solutions 98 s, the browser 123 s, the student kit's fresh venv 55-70 s,
+# hostile submissions and the sandbox 54 s each), in the order the two workers start them. xdist's
+# own order (files with the most tests first, turned off in pyproject.toml) started most of them
+# last, so that one worker ran the last of them alone after the other had finished. The browser
+# comes third: the website it needs is still being built as the run starts.
+SLOW_MODULES = ("tests/test_exercise_grading.py", "tests/test_exercises.py", "tests/test_browser.py",
+                "tests/test_kit.py", "tests/test_hostile.py", "tests/test_sandbox.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow modules first, in SLOW_MODULES' order; everything else after them as collected."""
+    first = {module: rank for rank, module in enumerate(SLOW_MODULES)}
+    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
+
 
 def _shared_folder(basetemp):
     """The run's temporary folder that the controller and every xdist worker share."""
