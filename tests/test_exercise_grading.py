@@ -2,8 +2,9 @@
 
 For each assignment in solutions/: ``grade`` (the sandbox, nbgrader, the tripwires) gives the
 solution full marks and the blank release 0, flags no honest answer for review, and scores a
-wrong and an unusual answer exactly as tests/exercise_runner.py does, which runs the whole
-corpus in tests/test_exercises.py.
+wrong and an unusual answer exactly as the corpus says (the points of the wrong answer's failing
+tests lost, full marks for the unusual one). tests/test_exercises.py checks the whole corpus the
+same way through tests/exercise_runner.py, so the two agree on what passes.
 """
 
 import csv
@@ -11,7 +12,6 @@ import csv
 import nbformat
 import pytest
 
-from exercise_runner import run_variants, scores
 from grading.cells import tasks_of
 from grading.cli import main
 from grading.course import find_assignments
@@ -40,7 +40,11 @@ def graded(request, tmp_path_factory):
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
     tasks = dict(tasks_of(nbformat.read(assignment.source, as_version=4)))
-    return name, code, rows, tasks, run_variants(assignment.source, picked)
+    failing = {student: [] for student in picked}                  # the solution and the unusual answer
+    failing[wrong] = WRONG_ANSWERS[name][wrong][1]
+    expected = {student: {task: 0.0 if task in fails else points for task, points in tasks.items()}
+                for student, fails in failing.items()}
+    return name, code, rows, tasks, expected
 
 
 def test_grade_gives_full_marks_to_the_solution_and_zero_to_the_blank(graded):
@@ -57,9 +61,9 @@ def test_honest_answers_are_not_flagged_for_review(graded):
     assert {s: rows[s]["needs_review"] for s in honest} == dict.fromkeys(honest, ""), name
 
 
-def test_grade_agrees_with_the_corpus_runner(graded):
-    """The fast runner behind the corpus tests scores notebooks exactly as ``grade`` does."""
-    name, _, rows, tasks, results = graded
-    for student, outcomes in results.items():
+def test_grade_scores_the_sample_as_the_corpus_says(graded):
+    """``grade`` scores the wrong and the unusual answer as the corpus (and so the runner) does."""
+    name, _, rows, tasks, expected = graded
+    for student, points in expected.items():
         got = {task: float(rows[student][task]) for task in tasks}
-        assert got == scores(outcomes, tasks), f"{name}, {student!r}: grade and the runner disagree"
+        assert got == points, f"{name}, {student!r}: grade and the corpus disagree"
