@@ -179,11 +179,12 @@ def _one_transaction(session):
 
     nbgrader's Gradebook commits after every row it adds or changes, and each commit expires every
     object it loaded: for 300 students that is about a thousand commits (each a disk sync) and
-    thousands of reloads. Inside this block its commits only flush (the rows are sent, and its
-    own checks still run); the one real commit comes at the end.
+    thousands of reloads. Inside this block its commits do nothing: the rows go to the database
+    when a query needs them (SQLAlchemy's autoflush) or at the one real commit at the end, where a
+    violated constraint rolls everything back.
     """
     commit = session.commit
-    session.commit = session.flush
+    session.commit = lambda: None     # a query still sends what it needs first (autoflush)
     try:
         yield
     except BaseException:
@@ -239,9 +240,13 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=N
             warnings.simplefilter("ignore", SAWarning)
             by_student = {r.student: r for r in results}
             have = {sub.student_id for sub in gb.find_assignment(assignment.name).submissions}
-            for student in sorted(set(by_student) - have):
-                gb.update_or_create_student(student)
-                gb.add_submission(assignment.name, student)
+            new = sorted(set(by_student) - have)
+            with gb.db.no_autoflush:       # the new rows go to the database together
+                for student in new:
+                    gb.update_or_create_student(student)
+                gb.db.flush()
+                for student in new:
+                    gb.add_submission(assignment.name, student)
             grades, comments = _rows(gb, assignment.name, notebook_id)
             for student, name, grade in grades:
                 result = by_student.get(student)
