@@ -6,9 +6,9 @@ SQLAlchemy reaches, e.g. ``postgresql://user@/dbname?host=/run/postgresql`` (nee
 driver). What is written:
 
 - the assignment, its notebook, grade cells (with their points), solution cells and source cells
-  (with checksums), exactly as ``nbgrader generate_assignment`` records them: nbgrader's own
-  GenerateAssignment runs on a scratch copy of the source notebook with this database as its
-  gradebook;
+  (with checksums), exactly as ``nbgrader generate_assignment`` records them: copied from the
+  gradebook of the template course ``grade`` made with nbgrader's own GenerateAssignment (kept in
+  ``out/nbgrader/template``), or of one made here when there is none;
 - every student of the batch, and one submission per student whose grade cells hold the
   autograder's score (``auto_score``), as ``nbgrader autograde`` would set them: the tests' scores,
   and for a written answer 0 when it was left untouched ("No response.") and none otherwise (a
@@ -223,9 +223,8 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=N
             reference, release = template_of(assignment, scratch / "course")
         release = release.read_text(encoding="utf-8")
         record_assignment(assignment, url, course_id, reference)
-    except GradingError as error:
-        raise error if isinstance(error, GradebookError) else GradebookError(
-            f"could not record {assignment.name} in the gradebook {shown_url(url)}: {error}") from error
+    except GradebookError:
+        raise
     except Exception as error:
         raise GradebookError(f"could not record {assignment.name} in the gradebook {shown_url(url)}: "
                              f"{_reason(error)}") from error
@@ -257,7 +256,7 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=N
                 elif name in tests:
                     score = result.scores.get(name)
                 else:     # a written answer: 0 if untouched ("No response."), else None (a person grades it)
-                    score = (result.nbgrader or {}).get("grades", {}).get(name, {}).get("auto_score")
+                    score = result.recorded_score(name)
                 grade.auto_score = None if score is None else float(score)
                 # nbgrader's rule (SaveAutoGrades): a hand-given score, or no automatic one, means a
                 # person has to look at this cell
@@ -265,7 +264,7 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=N
             for student, name, comment in comments:
                 if student in by_student:
                     # nbgrader's own comment ("No response." for an untouched answer), if it made one
-                    comment.auto_comment = (by_student[student].nbgrader or {}).get("comments", {}).get(name)
+                    comment.auto_comment = by_student[student].recorded_comment(name)
             for result in sorted(results, key=lambda r: r.student):
                 (written.graded if result.graded else written.flagged).append(result.student)
     except Exception as error:

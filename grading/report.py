@@ -45,8 +45,7 @@ def summary_text(assignment, tasks, results, seconds, written=()):
         lines.append(f"mean score {mean:.1f} / {max_total:g} ({100 * mean / max_total:.0f}%) in the "
                      "autograded tests")
     if written:
-        todo = sum(r.nbgrader.get("grades", {}).get(gid, {}).get("auto_score", 0) is None
-                   for r in graded for gid, _ in written)
+        todo = sum(r.recorded_score(gid) is None for r in graded for gid, _ in written)
         lines.append(f"written answers ({len(written)} per student, {sum(p for _, p in written):g} points, "
                      f"not in the totals): {todo} to grade by hand in formgrader (grade --gradebook "
                      "puts them there); blank ones got 0")

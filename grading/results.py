@@ -32,6 +32,15 @@ class Result:
     def graded(self):
         return self.status == "graded"
 
+    def recorded_score(self, gid):
+        """The score nbgrader's autograder recorded for the cell ``gid``: for a written answer 0 when
+        it was left blank, None when a person has to grade it (or nothing was recorded)."""
+        return (self.nbgrader or {}).get("grades", {}).get(gid, {}).get("auto_score")
+
+    def recorded_comment(self, gid):
+        """nbgrader's own comment on the answer cell ``gid`` ("No response." for a blank one), or None."""
+        return (self.nbgrader or {}).get("comments", {}).get(gid)
+
 
 def load_result(path):
     """The Result saved at ``path``, or None if there is none or it is damaged."""
@@ -70,8 +79,8 @@ def written_state(result, gid):
     ``0`` (left blank: nbgrader's "No response.") or blank (the submission was not graded)."""
     if not result.graded:
         return ""
-    recorded = result.nbgrader.get("grades", {}).get(gid, {})
-    return "to grade" if recorded.get("auto_score") is None else f"{recorded['auto_score']:g}"
+    score = result.recorded_score(gid)
+    return "to grade" if score is None else f"{score:g}"
 
 
 def write_csv(path, tasks, results, written=()):

@@ -44,6 +44,12 @@ def _quotes(message, lines):
     return any(len(line) >= 8 and (line in message or " ".join(line.split()) in flat) for line in lines)
 
 
+def _line(source, number):
+    """Line ``number`` (counting from 1) of ``source``, stripped and cut to 200 characters; "" if none."""
+    lines = source.splitlines()
+    return lines[number - 1].strip()[:200] if number and 0 < number <= len(lines) else ""
+
+
 def _hidden(source):
     return [line.strip() for line in source.splitlines()[visible_lines(source):]]
 
@@ -74,8 +80,7 @@ def own_line(error, answers):
     if found is None:
         return None
     (task, source), line = found
-    lines = source.splitlines()
-    text = lines[line - 1].strip()[:200] if 0 < line <= len(lines) else ""
+    text = _line(source, line)
     return f"line {line} of your answer to {task}" + (f": {text}" if text else "")
 
 
@@ -87,9 +92,8 @@ def describe_answer_error(cell, task, source):
     error = error_of(cell)
     frames = _frames(error)
     line = int(frames[0][1]) if frames and frames[0][0] else None
-    lines = cell.source.splitlines()
     where = f"line {line} of your answer to {task}" if line else f"your answer to {task}"
-    text = lines[line - 1].strip()[:200] if line and 0 < line <= len(lines) else ""
+    text = _line(cell.source, line)
     message = f"{where} raised {_ename(error)}: {_evalue(error)}" + (f" (the line: {text})" if text else "")
     return WITHHELD if _quotes(message, _hidden(source)) else message
 
@@ -105,7 +109,6 @@ def describe(cell, source, answers):
         return None
     if error.get("ename") in ("CellTimeoutError", "DeadKernelError", "NotRun"):
         return _stopped(error)
-    lines = source.splitlines()
     n_visible = visible_lines(source)
     hidden = _hidden(source)
     frames = _frames(error)
@@ -124,7 +127,7 @@ def describe(cell, source, answers):
         return f"AssertionError: {message}" if message else "AssertionError"
     if _quotes(message, hidden):
         message = "(its message was withheld because it quoted test code)"
-    test_line = lines[failed_at - 1].strip()[:200] if 0 < failed_at <= len(lines) else ""
+    test_line = _line(source, failed_at)
     where = f" at {mine}" if mine else ""
     return (f"your code raised {_ename(error)}{where}" + (f": {message}" if message else "")
             + (f" (the test was running: {test_line})" if test_line else ""))
