@@ -9,12 +9,15 @@ The pipeline, one stage after the other:
    (grading.tampering); one that cannot be graded gets an error row with a clear message. The
    rest get a copy of the template with their notebook in it, armed with the tripwires
    (grading.tripwires).
-2. **Run in the sandbox**: nbgrader autogrades each student in a forked child process, its
-   kernel under bubblewrap (grading.sandbox, grading.execute), with a time limit per cell and
-   per student; ``jobs`` children at once. A child that overruns is killed with all its
-   processes.
-3. **Collect** (the child, after its kernel is gone): the scores from the scratch gradebook,
-   the tripwires' verdict, the feedback page; left in the scratch folder as data.
+2. **Run in the sandbox**: one zygote per batch (grading.zygote), a process under bubblewrap
+   without any capability that sees only the Python environment, the grading code, the scratch
+   courses and the batch's cgroups. It imports nbgrader once and forks a child per student,
+   which autogrades the student's scratch course, its kernel in a nested sandbox of its own
+   (grading.sandbox, grading.execute), with a time limit per cell; ``jobs`` children at once.
+   This process stops a child that overruns the time limit per student, with all its processes.
+3. **Collect**: the child, after its kernel is gone, reads the scores from the scratch gradebook,
+   the tripwires' verdict and renders the feedback page, and leaves them in the scratch course
+   as data; this process reads them back without following anything the zygote made.
 4. **Save** (this process): ``results/<student>.json``, ``feedback/<student>.html`` and
    ``grades.csv``, each written atomically (grading.results). Students already graded are
    skipped on the next run (``force`` regrades them; errors and timeouts are always retried),
@@ -22,7 +25,7 @@ The pipeline, one stage after the other:
 5. **Report** (grading.report, grading.cli): the summary and its plot.
 """
 
-import os
+import json
 import shutil
 import sys
 import tempfile
@@ -30,86 +33,15 @@ import time
 from pathlib import Path
 
 import nbformat
-import psutil
 from tqdm import tqdm
 
-from grading import feedback, sandbox, tripwires
+from grading import sandbox, tripwires
 from grading.cells import is_payoff_cell, locked_ids, tasks_of, written_of
-from grading.course import COURSE_ID, GradingError, make_course, run_converter
+from grading.course import GradingError, make_course
 from grading.results import Result, load_result, save_result, write_atomic, write_csv
 from grading.submissions import discover, load_checked
 from grading.tampering import review_reasons
-
-KERNEL_DIED = ("the Python kernel died while running the notebook (a crash, or os._exit in a cell), so "
-               "no test could be scored: run the notebook with Kernel > Restart Kernel and Run All Cells "
-               "to find the cell that kills it")
-
-
-def _child(scratch, ipc, assignment, student, cell_timeout, spec, finish):
-    """Runs in the forked child: autograde one student, call ``finish()``, then exit (never returns).
-
-    ``spec`` is the kernelspec of the student's kernel (see grading.sandbox). The kernel never sees
-    this scratch course: nbgrader writes only here, and the kernel's own files stay in its sandbox.
-    Its sockets appear in the folder ``ipc``, a short path (the limit is 107 bytes).
-    ``finish`` reads the scores and renders the feedback page here, so that the parent, which starts
-    the next students, never waits for it.
-    """
-    code = 0
-    try:
-        os.setsid()
-        log = os.open(scratch / "child.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
-        sandbox.install_kernel_spec(scratch / "jupyter", "python3", spec)
-        os.environ["JUPYTER_PATH"] = str(scratch / "jupyter")
-        os.environ["JUPYTER_RUNTIME_DIR"] = str(scratch / "runtime")
-        from nbgrader.converters import Autograde
-
-        from grading.execute import AUTOGRADE_PREPROCESSORS, KernelManager
-
-        run_converter(Autograde, scratch, assignment, student, **{
-            "Execute.timeout": int(cell_timeout), "Execute.shutdown_kernel": "immediate",
-            "Execute.kernel_manager_class": KernelManager,
-            "Autograde.create_student": True,
-            "Autograde.autograde_preprocessors": AUTOGRADE_PREPROCESSORS,
-            "KernelManager.transport": "ipc", "KernelManager.ip": str(ipc / "k")})
-    except BaseException as error:  # anything at all: report it through the exit code and a file
-        (scratch / "child-error.txt").write_text(str(error), encoding="utf-8")
-        code = 3
-    try:
-        finish()
-    except BaseException:
-        code = 4                           # the parent reads the scores itself
-    os._exit(code)
-
-
-def _preload():
-    """Import and build, once, what every grading child needs: forked children inherit it."""
-    import nbgrader.api  # noqa: F401
-    import nbgrader.converters  # noqa: F401
-    import nbgrader.preprocessors  # noqa: F401
-    from jupyter_client import manager  # noqa: F401
-
-
-def _kill_tree(pid):
-    """Kill a child process and every descendant it has (kernels run in sessions of their own)."""
-    try:
-        parent = psutil.Process(pid)
-        procs = parent.children(recursive=True) + [parent]
-    except psutil.NoSuchProcess:
-        procs = []
-    for proc in procs:
-        try:
-            proc.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(procs, timeout=5)
-    try:
-        os.waitpid(pid, 0)          # reap it, unless wait_procs already did
-    except ChildProcessError:
-        pass
+from grading.zygote import Zygote, ZygoteDied, error_outcome, read_back
 
 
 class Batch:
@@ -186,6 +118,7 @@ class Batch:
         armed, sub.nonce, reasons = tripwires.arm(nb, self.source)
         sub.review.extend(reasons)
         nbformat.write(armed, target)
+        self.zygote.hand_over(scratch)
         return scratch
 
     def _kernel_spec(self, key):
@@ -200,83 +133,22 @@ class Batch:
         self._keep_notebooks(student, None)
         self._save(result, page)
 
-    def _outcome(self, sub, scratch):
-        """The Result (time not yet set) and feedback page of a finished child, from its scratch course.
-
-        Only trusted code reads the scratch gradebook: this runs in the grading child after the
-        student's kernel is gone.
-        """
-        from nbgrader.api import Gradebook, MissingEntry
-
-        student, notes = sub.student, sub.notes
-        graded_nb = scratch / "autograded" / student / self.assignment.name / self.assignment.notebook
-        error_file = scratch / "child-error.txt"
-        if not graded_nb.exists():
-            log = (scratch / "nbgrader.log").read_text(errors="replace") if (scratch / "nbgrader.log").exists() else ""
-            if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
-                message = KERNEL_DIED
-            else:
-                detail = error_file.read_text(errors="replace") if error_file.exists() else "no log"
-                message = "nbgrader could not grade this notebook: " + detail.strip().splitlines()[0][:500]
-            return self._error_outcome(student, message, notes)
-        try:
-            with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", COURSE_ID) as gb:
-                submitted = gb.find_submission_notebook(Path(self.assignment.notebook).stem,
-                                                        self.assignment.name, student)
-                scores = {g.name: float(g.score or 0.0) for g in submitted.grades if g.name in self.max_scores}
-                recorded = {"grades": {g.name: {"auto_score": g.auto_score, "needs_manual_grade": g.needs_manual_grade}
-                                       for g in submitted.grades},
-                            "comments": {c.name: c.auto_comment for c in submitted.comments}}
-        except MissingEntry:
-            return self._error_outcome(student, "nbgrader recorded no scores for this notebook", notes)
-        nb = nbformat.read(graded_nb, as_version=4)
-        review = list(sub.review) + tripwires.tripped(nb, sub.nonce, self.max_scores)
-        nb = tripwires.disarm(nb)
-        messages = list(notes)
-        for cell in nb.cells:
-            for out in cell.get("outputs", []):
-                if out.get("ename") == "CellTimeoutError":
-                    messages.append(f"a cell was stopped after the {self.cell_timeout} s limit per cell")
-        total = sum(scores.values())
-        result = Result(student, "graded", scores, total, self.max_total, messages, review=review,
-                        nbgrader=recorded)
-        points_by_hand = sum(points for _, points in self.written)
-        lines = [f"Score: {total:g} / {self.max_total:g}" + (
-                     f" in the autograded tests; your written answers ({points_by_hand:g} points) are "
-                     "graded by your instructor" if self.written else ""), *messages,
-                 "Below: the exercise with your answers. Each test cell shows its visible tests and your "
-                 "points. Hidden tests (edge cases) ran too but are not shown, and neither are the outputs "
-                 "of your cells: run the notebook yourself to see them."]
-        try:
-            page = self.page.fill(f"{self.assignment.name}: feedback for {student}", lines, nb, scores,
-                                  self.max_scores, dict(self.written))
-        except Exception as error:  # noqa: BLE001 - the scores stand; only the page is simpler
-            page = feedback.scores_page(student, self.assignment.name, scores, self.max_scores,
-                                        f"the full feedback page could not be rendered ({type(error).__name__})")
-        return result, page
-
     def _error_outcome(self, student, message, notes=(), status="error"):
-        result = Result(student, status, max_total=self.max_total, messages=[message, *notes])
-        return result, feedback.error_page(student, self.assignment.name, message)
+        return error_outcome(student, self.assignment.name, self.max_total, message, notes, status)
 
-    def _write_outcome(self, sub, scratch):
-        """In the grading child: leave the outcome in ``scratch`` for the parent to save."""
-        result, page = self._outcome(sub, scratch)
-        (scratch / "feedback.html").write_text(page, encoding="utf-8")
-        save_result(scratch / "outcome.json", result)
-
-    def _collect(self, sub, scratch, seconds):
-        """Save the outcome the grading child left in ``scratch`` (an error row if it left none)."""
-        result = load_result(scratch / "outcome.json")
+    def _collect(self, sub, seconds):
+        """Save the outcome the grading child left in the student's scratch course (an error row if
+        it left none). Read with :func:`read_back`: nothing the zygote made is followed."""
         try:
-            page = (scratch / "feedback.html").read_text(encoding="utf-8")
-        except OSError:
-            result = None
-        if result is None:
+            result = Result(**json.loads(read_back(self.work / "students", f"{sub.student}/outcome.json")))
+            page = read_back(self.work / "students", f"{sub.student}/feedback.html").decode("utf-8")
+            if result.student != sub.student:
+                raise ValueError("the outcome is another student's")
+        except (OSError, ValueError, TypeError):
             result, page = self._error_outcome(sub.student, "the grader could not finish this notebook "
                                                "(its grading process stopped early): grade it again", sub.notes)
         result.seconds = seconds
-        self._keep_notebooks(sub.student, scratch if result.graded else None)
+        self._keep_notebooks(sub.student, result.graded)
         self._save(result, page)
 
     def _keep_template(self, release):
@@ -290,17 +162,20 @@ class Batch:
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(fresh, kept)
 
-    def _keep_notebooks(self, student, scratch):
-        """Keep nbgrader's submitted and autograded notebooks of a student (for ``--gradebook``) in
-        ``out/nbgrader/``, laid out as in a course folder, without the grader's tripwire cells; drop
-        older ones of an ungraded student."""
+    def _keep_notebooks(self, student, graded):
+        """Keep nbgrader's submitted and autograded notebooks of a ``graded`` student (for
+        ``--gradebook``) in ``out/nbgrader/``, laid out as in a course folder, without the grader's
+        tripwire cells; drop older ones of an ungraded student. Read back from the scratch course
+        without following anything the zygote made."""
         for kind in ("submitted", "autograded"):
             target = self.out / "nbgrader" / kind / student / self.assignment.name
             shutil.rmtree(target, ignore_errors=True)
-            if scratch is not None:
-                kept = scratch / kind / student / self.assignment.name / self.assignment.notebook
+            if graded:
+                kept = read_back(self.work / "students",
+                                 f"{student}/{kind}/{student}/{self.assignment.name}/{self.assignment.notebook}")
                 target.mkdir(parents=True)
-                nbformat.write(tripwires.disarm(nbformat.read(kept, as_version=4)), target / kept.name)
+                nb = nbformat.reads(kept.decode("utf-8"), as_version=4)
+                nbformat.write(tripwires.disarm(nb), target / self.assignment.notebook)
 
     # -- the batch ---------------------------------------------------------------------------
     def run(self):
@@ -326,32 +201,47 @@ class Batch:
         return [self.results[s.student] for s in subs if s.student in self.results]
 
     def _grade_in_scratch(self, todo):
+        """Set up the batch (its folder, cgroups, zygote, template course), grade ``todo``, clean up."""
         self.work = Path(tempfile.mkdtemp(prefix="nnfs-grade-"))
+        for name in ("students", "ipc", "zygote"):
+            (self.work / name).mkdir()
+        self.cgroups = sandbox.Cgroups.for_batch() if self.sandboxed else sandbox.Cgroups([])
+        self.zygote = None
         try:
+            if self.sandboxed and self.cgroups.reason:
+                print(f"note: {sandbox.cgroup_note(self.cgroups.reason, self.limits)}", file=sys.stderr)
+            self.zygote = self._start_zygote()           # it imports nbgrader while the template is made
             self.template = self.work / "template"
             release = make_course(self.assignment, self.template)
             self.release = nbformat.read(release, as_version=4)
             self._keep_template(release)
             self.locked_ids = locked_ids(self.release)
-            self.page = feedback.Page(self.release, self.source, f"{self.assignment.name}: feedback")
-            _preload()
             self.shared = sandbox.shared_paths()
-            self.cgroups = sandbox.Cgroups.for_batch() if self.sandboxed else sandbox.Cgroups([])
-            if self.sandboxed and self.cgroups.reason:
-                print(f"note: {sandbox.cgroup_note(self.cgroups.reason, self.limits)}", file=sys.stderr)
-            try:
-                self._grade_all(todo)
-            finally:
-                self.cgroups.close()
+            for kind, notebook in (("source", self.assignment.source), ("release", release)):
+                (self.work / "zygote" / kind).mkdir()
+                shutil.copy2(notebook, self.work / "zygote" / kind / self.assignment.notebook)
+            self.zygote.configure(self._zygote_config())
+            self._grade_all(todo)
         finally:
+            if self.zygote is not None:
+                self.zygote.close()
+            self.cgroups.close()
             shutil.rmtree(self.work, ignore_errors=True)
+
+    def _start_zygote(self):
+        return Zygote(self.work, self.sandboxed, self.cgroups.parents)
+
+    def _zygote_config(self):
+        folder = self.work / "zygote"
+        return {"assignment": self.assignment.name, "source": str(folder / "source" / self.assignment.notebook),
+                "release": str(folder / "release" / self.assignment.notebook), "cell_timeout": self.cell_timeout}
 
     def _grade_all(self, subs):
         bar = tqdm(total=len(subs), desc=f"grading {self.assignment.name}", unit="student",
                    disable=not self.progress, file=sys.stderr)
         pending = list(subs)
-        running = {}                      # pid -> (submission, scratch, start time, cgroup key)
-        self._started = 0
+        running = {}                      # job id (also the kernel's cgroup) -> (submission, start time)
+        started = 0
         try:
             while pending or running:
                 while pending and len(running) < self.jobs:
@@ -360,39 +250,46 @@ class Batch:
                     if scratch is None:
                         bar.update()
                         continue
-                    key = f"k{self._started}"
-                    self._started += 1
-                    spec, ipc = self._kernel_spec(key), self.work / "ipc" / key
-                    ipc.mkdir(parents=True)
-                    pid = os.fork()
-                    if pid == 0:
-                        _child(scratch, ipc, self.assignment, sub.student, self.cell_timeout, spec,
-                               lambda: self._write_outcome(sub, scratch))
-                    running[pid] = (sub, scratch, time.monotonic(), key)
+                    key = f"k{started}"
+                    started += 1
+                    (self.work / "ipc" / key).mkdir()
+                    self.zygote.hand_over(self.work / "ipc" / key)
+                    self.zygote.start({"id": key, "student": sub.student, "scratch": str(scratch),
+                                       "ipc": str(self.work / "ipc" / key), "spec": self._kernel_spec(key),
+                                       "review": sub.review, "nonce": sub.nonce, "notes": sub.notes})
+                    running[key] = (sub, time.monotonic())
                 self._reap(running, bar)
         finally:
-            for pid in list(running):
-                _kill_tree(pid)
+            for key in running:
+                self.cgroups.remove_kernel(key)
             bar.close()
 
     def _reap(self, running, bar):
-        """Collect finished children and kill those over the per-student limit."""
-        time.sleep(0.05)
-        for pid, (sub, scratch, start, key) in list(running.items()):
+        """Collect finished children and stop those over the per-student limit. If the zygote died,
+        its running students get an error row (grade them again) and a new zygote takes the rest."""
+        try:
+            finished = dict(self.zygote.finished(0.05))
+        except ZygoteDied as died:
+            if not self.zygote.ready:
+                raise GradingError(f"the grading worker (grading.zygote) could not start: {died}") from None
+            self.zygote.close()
+            finished = {key: -9 for key in running}
+            self.zygote = self._start_zygote()
+            self.zygote.configure(self._zygote_config())
+        for key, (sub, start) in list(running.items()):
             elapsed = time.monotonic() - start
-            done, _ = os.waitpid(pid, os.WNOHANG)
-            if done:
+            if key in finished:
                 self.cgroups.remove_kernel(key)      # whatever the kernel left, in case the child could not
-            if not done and elapsed > self.student_timeout:
-                _kill_tree(pid)
+                del running[key]
+                self._collect(sub, elapsed)
+            elif elapsed > self.student_timeout:
+                self.zygote.stop(key)
                 self.cgroups.remove_kernel(key)
-                del running[pid]
+                del running[key]
                 self._error(sub.student, f"grading took longer than the {self.student_timeout:g} s limit per "
                             "student and was stopped: look for an endless loop or very slow code",
                             sub.notes, status="timeout", seconds=elapsed)
-                bar.update()
-            elif done:
-                del running[pid]
-                self._collect(sub, scratch, elapsed)
-                shutil.rmtree(scratch, ignore_errors=True)
-                bar.update()
+            else:
+                continue
+            shutil.rmtree(self.work / "students" / sub.student, ignore_errors=True)
+            bar.update()

@@ -45,6 +45,7 @@ from pathlib import Path
 ONE_BLAS_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 HOME, IPC, CONNECTION = "/home/student", "/run/ipc", "/run/kernel.json"
 SANDBOX_UID = 1000                 # the kernel's user id inside its user namespace
+WORKER_UID = 65534                 # nobody: the grading worker's user when grading runs as root
 INSTALL_BWRAP = ("install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: "
                  "sudo dnf install bubblewrap; Arch: sudo pacman -S bubblewrap)")
 
@@ -238,6 +239,32 @@ def shared_paths():
     return [str(p) for p in keep]
 
 
+def _view(shared, writable=()):
+    """bwrap arguments for the rest of a sandbox's file system, after its private mounts: ``shared``
+    read-only and ``writable`` bound read-write at the same paths, the usual links into /usr, and
+    everything else read-only."""
+    argv = []
+    for path in shared:
+        argv += ["--ro-bind", path, path]
+    for path in writable:
+        argv += ["--bind", path, path]
+    for link, target in (("/lib", "usr/lib"), ("/lib64", "usr/lib64"), ("/lib32", "usr/lib32"), ("/bin", "usr/bin")):
+        if os.path.islink(link) and os.path.exists(link):
+            argv += ["--symlink", target, link]
+    return argv + ["--remount-ro", "/"]
+
+
+def _environment(**settings):
+    """``--clearenv`` and the few variables a sandboxed Python needs (``settings`` add or override)."""
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+           "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
+           "PYTHONDONTWRITEBYTECODE": "1", **ONE_BLAS_THREAD, **settings}
+    argv = ["--clearenv"]
+    for name, value in env.items():
+        argv += ["--setenv", name, value]
+    return argv
+
+
 def bwrap_argv(limits, shared, kernel_args, connection_fd):
     """The bubblewrap command that runs the kernel (reading its connection file from ``connection_fd``)."""
     size = str(limits.disk_mb * 2**20)
@@ -246,18 +273,40 @@ def bwrap_argv(limits, shared, kernel_args, connection_fd):
     argv = ["bwrap", *_namespaces(), "--proc", "/proc", "--dev", "/dev",
             "--size", size, "--tmpfs", HOME, "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/dev/shm",
             "--size", str(2**20), "--tmpfs", IPC, "--perms", "0400", "--file", str(connection_fd), CONNECTION]
-    for path in shared:
-        argv += ["--ro-bind", path, path]
-    for link, target in (("/lib", "usr/lib"), ("/lib64", "usr/lib64"), ("/lib32", "usr/lib32"), ("/bin", "usr/bin")):
-        if os.path.islink(link) and os.path.exists(link):
-            argv += ["--symlink", target, link]
-    argv += ["--remount-ro", "/", "--chdir", HOME, "--clearenv"]
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": HOME, "LANG": "C.UTF-8",
-           "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
-           "JUPYTER_RUNTIME_DIR": "/tmp/jupyter", "PYTHONDONTWRITEBYTECODE": "1", **ONE_BLAS_THREAD}
-    for name, value in env.items():
-        argv += ["--setenv", name, value]
+    argv += [*_view(shared), "--chdir", HOME, *_environment(HOME=HOME)]
     return argv + ["--", sys.executable, "-m", "ipykernel_launcher", "-f", CONNECTION, *kernel_args]
+
+
+def worker_argv(shared, writable, command, python_path=""):
+    """The bubblewrap command that runs the batch's grading worker (grading.zygote) with ``command``.
+
+    The worker sees ``shared`` read-only and ``writable`` (the batch's scratch courses, the kernels'
+    socket folders and cgroups) read-write, a private /tmp, the host's /proc and nothing else of
+    the host. It gets new IPC, network, UTS and mount namespaces. It keeps the host's PID namespace
+    and /proc, because the kernels' own bubblewrap must mount a fresh /proc, which Linux allows only
+    where a /proc is fully visible, and bubblewrap's own /proc is not.
+
+    As root, the worker runs as user ``WORKER_UID`` (nobody), with no capability at all, dropped by
+    util-linux's setpriv inside the sandbox: it cannot signal or trace root's processes, write a
+    sysctl, or touch a file it could not as nobody; ``writable`` must belong to that user. Otherwise
+    it runs as the caller in a user namespace of its own, with no capability.
+    """
+    as_root = os.geteuid() == 0
+    argv = ["bwrap", "--unshare-ipc", "--unshare-net", "--unshare-uts", "--die-with-parent", "--new-session",
+            "--hostname", "grader", "--bind", "/proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    if not as_root:
+        argv[1:1] = ["--unshare-user", "--cap-drop", "ALL", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
+    made = set()                 # folders bubblewrap makes on the way to a bound path: traversable
+    for path in [*shared, *writable]:
+        for parent in reversed(Path(path).parents):
+            if str(parent) not in made and str(parent) not in ("/", "/tmp", "/proc", "/dev"):
+                made.add(str(parent))
+                argv += ["--perms", "0755", "--dir", str(parent)]
+    argv += [*_view(shared, writable), "--chdir", "/tmp", *_environment(HOME="/tmp", PYTHONPATH=python_path)]
+    if as_root:
+        argv += ["--", "setpriv", f"--reuid={WORKER_UID}", f"--regid={WORKER_UID}", "--clear-groups",
+                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    return argv + ["--", *command]
 
 
 # -- the launcher: the kernelspec's process ---------------------------------------------------------------
@@ -279,7 +328,7 @@ def launch(options, connection_file, kernel_args):
     info_r, info_w = os.pipe()
     argv = bwrap_argv(limits, options["shared"], kernel_args, data_r)
     argv[1:1] = ["--info-fd", str(info_w)]
-    bwrap = subprocess.Popen(argv, stdin=subprocess.DEVNULL, pass_fds=(data_r, info_w), preexec_fn=_die_with_parent)
+    bwrap = subprocess.Popen(argv, stdin=subprocess.DEVNULL, pass_fds=(data_r, info_w), preexec_fn=die_with_parent)
     os.close(info_w)
     os.close(data_r)
     for sig in (signal.SIGTERM, signal.SIGHUP):
@@ -333,9 +382,9 @@ def _expose_sockets(child, info, bwrap, timeout=60):
     os.close(folder)
 
 
-def _die_with_parent():
-    """In the child before exec: get SIGKILL when the launcher dies (bwrap's --die-with-parent covers
-    only the processes inside the sandbox, not bwrap itself)."""
+def die_with_parent():
+    """Get SIGKILL when the parent process dies (called in a child, before exec for a new program:
+    bwrap's --die-with-parent covers only the processes inside its sandbox, not bwrap itself)."""
     import ctypes
 
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)       # PR_SET_PDEATHSIG
