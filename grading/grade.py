@@ -229,7 +229,7 @@ class Batch:
             shutil.rmtree(self.work, ignore_errors=True)
 
     def _start_zygote(self):
-        return Zygote(self.work, self.sandboxed, self.cgroups.parents)
+        return Zygote(self.work, self.sandboxed, self.cgroups)
 
     def _zygote_config(self):
         folder = self.work / "zygote"

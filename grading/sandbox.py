@@ -19,8 +19,12 @@ and ``pids`` controllers or cgroup v2), each kernel gets one: total memory of al
 (a large allocation raises ``MemoryError``), CPU seconds, file size, no core dumps. Without a
 cgroup, the process count is an rlimit too, which the user namespace keeps per kernel.
 
+**Who starts it.** In ``grade``, the batch's grading worker (grading.zygote), itself under
+bubblewrap with no capability (:func:`worker_argv`), so a kernel's sandbox is nested in the
+worker's. In ``check``, the student's own process.
+
 **Talking to the kernel.** The kernel binds its ZeroMQ sockets (``transport = "ipc"``) inside its
-own tmpfs. The launcher (trusted, outside) opens each socket with ``O_NOFOLLOW`` through
+own tmpfs. The launcher (trusted, outside the kernel's sandbox) opens each socket with ``O_NOFOLLOW`` through
 ``/proc/<pid>/root``, checks that it *is* a socket, and points the grader's socket path at that
 open file (``/proc/<launcher>/fd/<n>``). The grader therefore never follows a path the kernel made:
 a symlink planted by student code cannot redirect it.
@@ -125,6 +129,18 @@ class Cgroups:
 
     def kernel_paths(self, key):
         return [str(parent / key) for parent in self.parents]
+
+    def group_for(self, key):
+        """Make the group ``key`` (no limits of its own) and return a function that moves the calling
+        process into it: called in a child before exec, everything the child starts is in it, and
+        :meth:`close` kills whatever is left there (the zygote's group)."""
+        for parent in self.parents:
+            (parent / key).mkdir(exist_ok=True)
+
+        def join():
+            for parent in self.parents:
+                (parent / key / "cgroup.procs").write_text(str(os.getpid()))
+        return join
 
     def remove_kernel(self, key):
         for parent in self.parents:

@@ -49,27 +49,35 @@ class Zygote:
     """The parent's handle on a running zygote: start it, send it jobs, hear which finished.
 
     ``work``: the batch's folder; the zygote may write only in ``work/students`` and ``work/ipc``
-    (and the ``cgroups`` folders), and reads in ``work/zygote`` what :meth:`configure` names.
+    (and the batch's ``cgroups``, a :class:`grading.sandbox.Cgroups`, where its kernels get their
+    groups), and reads in ``work/zygote`` what :meth:`configure` names. The zygote itself runs in
+    the batch's group ``zygote``, so that nothing it starts outlives the batch.
     ``sandboxed=False`` (``--unsafe-no-sandbox``) runs it as an ordinary child process.
     The zygote starts importing nbgrader at once; :meth:`configure` may come later.
     """
 
-    def __init__(self, work, sandboxed, cgroups=()):
+    def __init__(self, work, sandboxed, cgroups):
         self.work, self.sandboxed = Path(work), sandboxed
         folder = self.work / "zygote"
         code = [Path(__import__(name).__file__).parent for name in ("grading", "nnfs_check")]
         python_path = os.pathsep.join(sorted({str(c.parent) for c in code}))
         command = [sys.executable, "-m", "grading.zygote"]
         if sandboxed:
-            writable = [self.work / "students", self.work / "ipc", *cgroups]
+            writable = [self.work / "students", self.work / "ipc", *cgroups.parents]
             for path in writable:
                 self.hand_over(path, recursive=False)
             command = sandbox.worker_argv(sandbox.shared_paths() + [str(folder), *map(str, code)],
                                           list(map(str, writable)), command, python_path)
+        join_group = cgroups.group_for("zygote")
+
+        def in_child():
+            sandbox.die_with_parent()
+            join_group()
+
         self.log = open(folder / "zygote.log", "wb")
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
                                         env={**os.environ, "PYTHONPATH": python_path, **sandbox.ONE_BLAS_THREAD},
-                                        preexec_fn=sandbox.die_with_parent)
+                                        preexec_fn=in_child)
         self.ready, self._buffer = False, b""
 
     def hand_over(self, path, recursive=True):
@@ -391,5 +399,6 @@ def serve():
 
 
 if __name__ == "__main__":
+    sandbox.die_with_parent()      # again: setpriv's change of user cleared bubblewrap's --die-with-parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent decides when the batch stops
     serve()

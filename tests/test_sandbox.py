@@ -9,6 +9,10 @@ processes, SysV IPC objects, files in /tmp and /dev/shm, a listening socket, the
 
 The same corpus runs as root (the batch makes cgroups) and as an unprivileged user (the test drops
 privileges with ``setpriv``; needs root to do that, so it is skipped otherwise).
+
+The grading worker (grading.zygote, where nbgrader runs) is probed the same two ways: no
+capability, no host path it does not need, no host socket, signal or sysctl; and a zygote killed
+mid-batch costs only the students it was grading.
 """
 
 import csv
@@ -428,3 +432,177 @@ def test_a_python_or_course_under_tmp_stays_visible_to_the_kernel():
     private_tmp = max(i for i, a in enumerate(argv) if a == "--tmpfs" and argv[i + 1] == "/tmp")
     for path in ("/tmp/ci/.venv", "/tmp/ci/nnlib"):
         assert argv.index(path) > private_tmp, f"{path} would be hidden under the kernel's /tmp"
+
+
+# --------------------------------------------------------------------------- the grading worker
+# nbgrader runs in the batch's zygote (grading.zygote), under bubblewrap, with the least privilege
+# it needs. The probe below runs in exactly that sandbox (grading.sandbox.worker_argv) and reports
+# what it can see and do.
+
+PROBE = r"""
+import json, os, socket, sys
+paths = json.loads(sys.argv[1])
+status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
+seen = {"uid": os.getuid(), "caps": [status[k].strip() for k in ("CapPrm", "CapEff", "CapBnd", "CapAmb")]}
+seen["visible"] = [p for p in paths["hidden"] if os.path.lexists(p)]
+
+def works(action):
+    try:
+        action()
+        return True
+    except OSError:
+        return False
+
+seen["writes_shared"] = works(lambda: open(paths["shared_file"], "a").close())
+seen["writes_scratch"] = works(lambda: open(paths["scratch_file"], "w").close())
+seen["signals_init"] = works(lambda: os.kill(1, 0))
+seen["writes_sysctl"] = works(lambda: open("/proc/sys/vm/swappiness", "w").write(
+    open("/proc/sys/vm/swappiness").read()))
+seen["unix_socket"] = works(lambda: socket.socket(socket.AF_UNIX).connect(paths["socket"]))
+seen["network"] = works(lambda: socket.create_connection(("127.0.0.1", paths["port"]), timeout=2))
+print(json.dumps(seen))
+"""
+
+# Runs the probe in the grading worker's sandbox, made by this process's own user (run through
+# unprivileged() for the unprivileged case).
+DRIVER = r"""
+import json, subprocess, sys
+from grading import sandbox
+paths = json.loads(sys.argv[1])
+argv = sandbox.worker_argv(sandbox.shared_paths() + paths["code"], [paths["scratch"]],
+                           [sys.executable, "-c", sys.argv[2], sys.argv[1]])
+sys.exit(subprocess.run(argv).returncode)
+"""
+
+
+def probe_worker(folder, as_user=None):
+    """What a process in the grading worker's sandbox sees and may do (see PROBE)."""
+    import grading
+    import nnfs_check
+
+    root = Path(grading.__file__).resolve().parents[1]
+    host = Host(folder / "host")
+    scratch, subs, out = folder / "students", folder / "submissions", folder / "out"
+    for path in (scratch, subs, out):
+        path.mkdir()
+    (subs / "ada.ipynb").write_text("{}")
+    server = socket.create_server(("127.0.0.1", 0))
+    paths = {"code": [str(Path(grading.__file__).parent), str(Path(nnfs_check.__file__).parent)],
+             "scratch": str(scratch), "scratch_file": str(scratch / "outcome.json"),
+             "shared_file": str(Path(grading.__file__).parent / "probe-was-here"), "socket": str(host.paths["socket"]),
+             "port": server.getsockname()[1],
+             "hidden": [str(p) for p in (root / "solutions", root / "exercises", root / "tests",
+                                         host.paths["course_copy"], host.paths["canary"], subs, out,
+                                         "/etc/shadow", "/etc/passwd", "/run", "/home", "/root/.bashrc",
+                                         Path.home() / ".ssh")]}
+    command = [sys.executable, "-c", DRIVER, __import__("json").dumps(paths), PROBE]
+    if as_user is not None:
+        for path in [folder, *folder.rglob("*")]:
+            os.chown(path, as_user, as_user, follow_symlinks=False)
+        command = unprivileged(command, as_user)
+    elif os.geteuid() == 0:
+        os.chown(scratch, NOBODY, NOBODY)            # what the batch hands over to the worker
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert not host.connections, "the worker reached a Unix socket of the host"
+        return __import__("json").loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        host.close()
+        server.close()
+
+
+def check_least_privilege(seen):
+    assert seen["caps"] == ["0000000000000000"] * 4, f"the grading worker has capabilities: {seen['caps']}"
+    assert seen["visible"] == [], f"the grading worker sees host paths it does not need: {seen['visible']}"
+    assert seen["writes_scratch"], "the grading worker must write the scratch courses"
+    for what in ("writes_shared", "signals_init", "writes_sysctl", "unix_socket", "network"):
+        assert not seen[what], f"the grading worker could do this: {what}"
+
+
+def test_as_root_the_grading_worker_is_nobody_without_capabilities_and_sees_only_what_it_needs():
+    if os.geteuid() != 0:
+        pytest.skip("this run is for root; the unprivileged run below covers other users")
+    folder = fresh_folder("worker-root")
+    try:
+        seen = probe_worker(folder)
+        assert seen["uid"] == NOBODY, "as root, nbgrader must not run as root"
+        check_least_privilege(seen)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_without_root_the_grading_worker_is_just_as_confined():
+    if os.geteuid() != 0:
+        pytest.skip("dropping privileges for this run needs root")
+    folder = fresh_folder("worker-user")
+    try:
+        check_least_privilege(probe_worker(folder, as_user=NOBODY))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_read_back_follows_nothing_the_worker_made(tmp_path):
+    from grading.zygote import read_back
+
+    base, host = tmp_path / "students", tmp_path / "host"
+    (base / "ada").mkdir(parents=True)
+    host.mkdir()
+    (host / "outcome.json").write_text('{"secret": 1}')
+    (base / "ada" / "outcome.json").write_text('{"student": "ada"}')
+    assert read_back(base, "ada/outcome.json") == b'{"student": "ada"}'
+    (base / "bob").symlink_to(host)                                   # a folder swapped for a link
+    (base / "cy").mkdir()
+    (base / "cy" / "outcome.json").symlink_to(host / "outcome.json")  # a file swapped for a link
+    os.mkfifo(base / "dee")                                          # would block a plain open
+    (base / "eve").mkdir()
+    (base / "eve" / "outcome.json").write_bytes(b"x" * 2000)
+    for relative in ("bob/outcome.json", "cy/outcome.json", "dee", "ada"):
+        with pytest.raises(OSError):
+            read_back(base, relative)
+    with pytest.raises(ValueError):
+        read_back(base, "eve/outcome.json", max_bytes=1000)
+
+
+def test_a_killed_zygote_costs_only_the_students_it_was_grading(tmp_path):
+    """Whoever kills the zygote mid-batch: every student still gets a row, those it was grading an
+    error that says to grade again, the rest a new zygote; a rerun grades the errors."""
+    from grading.grade import Batch
+
+    release = released(TOY)
+    for i in range(5):
+        write(submission(release, solution_answers(TOY)), tmp_path / "subs", f"s{i}", "toy.ipynb")
+    killed = []
+
+    def zygotes():
+        found = []
+        for process in psutil.Process().children(recursive=True):
+            try:
+                if process.cmdline()[1:3] == ["-m", "grading.zygote"]:
+                    found.append(process)
+            except psutil.Error:
+                pass
+        return found
+
+    def kill_the_first_zygote():
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            started = list(Path(tempfile.gettempdir()).glob("nnfs-grade-*/students/s0/child.log"))
+            running = zygotes()
+            if started and running:
+                running[0].kill()
+                killed.append(running[0].pid)
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=kill_the_first_zygote)
+    watcher.start()
+    results = Batch(TOY, tmp_path / "subs", tmp_path / "out", progress=False).run()
+    watcher.join()
+    assert killed, "the test did not get to kill the zygote"
+    assert sorted(r.student for r in results) == [f"s{i}" for i in range(5)], "the batch did not complete"
+    errors = [r for r in results if not r.graded]
+    assert all("grade it again" in r.messages[0] for r in errors), [r.messages for r in errors]
+    assert 1 <= len(errors) <= 2 and all(r.total == 5 for r in results if r.graded)
+    again = Batch(TOY, tmp_path / "subs", tmp_path / "out", progress=False).run()
+    assert [r.total for r in again] == [5] * 5
