@@ -118,6 +118,11 @@ def _exporter():
     return HTMLExporter(template_name="lab")
 
 
+def preload():
+    """Import and set up nbconvert's HTML exporter now (about half a second), before the first page."""
+    to_html(nbformat.v4.new_notebook(), "")
+
+
 def to_html(nb, title):
     """Render a notebook of the course's own (trusted) text as a standalone HTML page."""
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})

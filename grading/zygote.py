@@ -356,6 +356,8 @@ def serve():
 
     import grading.execute  # noqa: F401
 
+    feedback.preload()
+
     stdin = os.fdopen(0, "rb", buffering=0)
     grader = Grader(json.loads(_read_line(stdin)))
     report = os.fdopen(os.dup(1), "w", buffering=1)
