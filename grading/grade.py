@@ -210,6 +210,10 @@ class Batch:
         try:
             if self.sandboxed and self.cgroups.reason:
                 print(f"note: {sandbox.cgroup_note(self.cgroups.reason, self.limits)}", file=sys.stderr)
+            self.worker_note = sandbox.worker_unavailable_reason() if self.sandboxed else None
+            if self.worker_note:
+                print(f"note: {self.worker_note}; nbgrader runs unsandboxed, as you, and starts each "
+                      "student's kernel in its sandbox as before", file=sys.stderr)
             self.zygote = self._start_zygote()           # it imports nbgrader while the template is made
             self.template = self.work / "template"
             release = make_course(self.assignment, self.template)
@@ -229,7 +233,7 @@ class Batch:
             shutil.rmtree(self.work, ignore_errors=True)
 
     def _start_zygote(self):
-        return Zygote(self.work, self.sandboxed, self.cgroups)
+        return Zygote(self.work, self.sandboxed and self.worker_note is None, self.cgroups)
 
     def _zygote_config(self):
         folder = self.work / "zygote"

@@ -82,6 +82,22 @@ def unavailable_reason():
     return None
 
 
+@functools.cache
+def worker_unavailable_reason():
+    """Why the grading worker cannot run sandboxed here (a sentence), or None if it can.
+
+    As root, the worker runs as nobody, and the kernels' bubblewrap inside it then needs user
+    namespaces for unprivileged users, which some systems turn off while root still has them.
+    """
+    if unavailable_reason() is not None:
+        return unavailable_reason()
+    inner = ["bwrap", *_namespaces(), "--ro-bind", "/", "/", "--", "true"]
+    probe = subprocess.run(worker_argv(["/usr"], [], inner), capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        return "a sandbox cannot be made inside the grading worker's (" + probe.stderr.strip()[:300] + ")"
+    return None
+
+
 def _namespaces():
     return ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--hostname", "sandbox"]

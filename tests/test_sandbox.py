@@ -606,3 +606,21 @@ def test_a_killed_zygote_costs_only_the_students_it_was_grading(tmp_path):
     assert 1 <= len(errors) <= 2 and all(r.total == 5 for r in results if r.graded)
     again = Batch(TOY, tmp_path / "subs", tmp_path / "out", progress=False).run()
     assert [r.total for r in again] == [5] * 5
+
+
+def test_where_the_worker_cannot_be_sandboxed_kernels_still_are(tmp_path, monkeypatch, capsys):
+    """Root may make namespaces where other users may not: the worker then runs unsandboxed, says
+    so, and every kernel is still sandboxed (the attack below still reaches nothing)."""
+    from grading import sandbox
+    from grading.grade import Batch
+
+    monkeypatch.setattr(sandbox, "worker_unavailable_reason", lambda: "no user namespaces for nobody")
+    host = Host(tmp_path / "host")
+    try:
+        write_corpus(host, tmp_path / "subs", ["unix_socket"])
+        results = {r.student: r for r in Batch(TOY, tmp_path / "subs", tmp_path / "out", progress=False).run()}
+    finally:
+        host.close()
+    assert "no user namespaces for nobody; nbgrader runs unsandboxed" in capsys.readouterr().err
+    assert results["solution"].total == 5 and results["unix_socket"].scores == {"test_add": 0, "test_mean": 3}
+    assert not host.connections
