@@ -347,7 +347,9 @@ def launch(options, connection_file, kernel_args):
     """Start the sandboxed kernel and live exactly as long as it (runs outside the sandbox, trusted).
 
     ``options``: {"limits": {...}, "shared": [paths], "cgroups": [paths]}. Exits with the kernel's code.
+    It dies with the process that started it (nbgrader's), and the kernel with it.
     """
+    die_with_parent()
     limits = Limits(**options["limits"])
     info = json.loads(Path(connection_file).read_text(encoding="utf-8"))
     inside = {**info, "transport": "ipc", "ip": f"{IPC}/kernel"}

@@ -567,13 +567,15 @@ def test_read_back_follows_nothing_the_worker_made(tmp_path):
 
 def test_a_killed_zygote_costs_only_the_students_it_was_grading(tmp_path):
     """Whoever kills the zygote mid-batch: every student still gets a row, those it was grading an
-    error that says to grade again, the rest a new zygote; a rerun grades the errors."""
+    error that says to grade again, the rest a new zygote; nothing it started survives; a rerun
+    grades the errors."""
     from grading.grade import Batch
 
     release = released(TOY)
-    for i in range(5):
-        write(submission(release, solution_answers(TOY)), tmp_path / "subs", f"s{i}", "toy.ipynb")
-    killed = []
+    names = [f"zygote-victim-{i}" for i in range(5)]       # unique: other tests' batches may run now
+    for name in names:
+        write(submission(release, solution_answers(TOY)), tmp_path / "subs", name, "toy.ipynb")
+    killed, work = [], []
 
     def zygotes():
         found = []
@@ -588,11 +590,12 @@ def test_a_killed_zygote_costs_only_the_students_it_was_grading(tmp_path):
     def kill_the_first_zygote():
         deadline = time.monotonic() + 120
         while not killed and time.monotonic() < deadline:
-            started = list(Path(tempfile.gettempdir()).glob("nnfs-grade-*/students/s0/child.log"))
+            started = list(Path(tempfile.gettempdir()).glob(f"nnfs-grade-*/students/{names[0]}/child.log"))
             running = zygotes()
             if started and running:
                 running[0].kill()
                 killed.append(running[0].pid)
+                work.append(str(started[0].parents[2]))
             time.sleep(0.02)
 
     watcher = threading.Thread(target=kill_the_first_zygote)
@@ -600,10 +603,16 @@ def test_a_killed_zygote_costs_only_the_students_it_was_grading(tmp_path):
     results = Batch(TOY, tmp_path / "subs", tmp_path / "out", progress=False).run()
     watcher.join()
     assert killed, "the test did not get to kill the zygote"
-    assert sorted(r.student for r in results) == [f"s{i}" for i in range(5)], "the batch did not complete"
+    assert sorted(r.student for r in results) == names, "the batch did not complete"
     errors = [r for r in results if not r.graded]
     assert all("grade it again" in r.messages[0] for r in errors), [r.messages for r in errors]
     assert 1 <= len(errors) <= 2 and all(r.total == 5 for r in results if r.graded)
+    time.sleep(1)
+    left = []
+    for process in psutil.process_iter(["cmdline"]):
+        if any(work[0] in part for part in process.info["cmdline"] or []):
+            left.append(process.info["cmdline"][:3])
+    assert not left, f"processes of the killed zygote outlived it: {left}"
     again = Batch(TOY, tmp_path / "subs", tmp_path / "out", progress=False).run()
     assert [r.total for r in again] == [5] * 5
 
