@@ -115,7 +115,7 @@ class Zygote:
     def finished(self, timeout):
         """Wait up to ``timeout`` seconds; return [(job id, exit code)] of the children that ended.
 
-        Raises ZygoteDied when the zygote is gone (after returning what it reported before).
+        Raises ZygoteDied when the zygote is gone. Anything but a well-formed report is ignored.
         """
         out = self.process.stdout.fileno()
         ready, _, _ = select.select([out], [], [], timeout)
@@ -133,6 +133,8 @@ class Zygote:
             try:
                 message = json.loads(line)
             except ValueError:
+                continue
+            if not isinstance(message, dict):
                 continue
             if message.get("ready") is True:
                 self.ready = True
