@@ -146,6 +146,16 @@ class Cgroups:
     def kernel_paths(self, key):
         return [str(parent / key) for parent in self.parents]
 
+    def delegate(self, uid):
+        """Let ``uid`` make the kernels' groups and move processes among the batch's groups, the way
+        the kernel's cgroup documentation delegates a subtree: the parent folders and their
+        ``cgroup.procs``, ``cgroup.threads`` and ``cgroup.subtree_control`` (``tasks`` on v1)."""
+        for parent in self.parents:
+            os.chown(parent, uid, uid)
+            for name in ("cgroup.procs", "cgroup.threads", "cgroup.subtree_control", "tasks"):
+                if (parent / name).exists():
+                    os.chown(parent / name, uid, uid)
+
     def group_for(self, key):
         """Make the group ``key`` (no limits of its own) and return a function that moves the calling
         process into it: called in a child before exec, everything the child starts is in it, and
