@@ -10,10 +10,14 @@ STAMP  := $(VENV)/.installed
 # from the pinned PyPI package django-static-mathjax (MathJax 3.2.2's es5 build; despite the name
 # it has no dependencies), and _config.yml serves it as _static/mathjax/. Git-ignored.
 MATHJAX := _mathjax/mathjax/tex-mml-chtml.js
+# The wheels of every package the student kit installs, downloaded once here, where the package
+# index may be used: tests/test_kit.py installs the kit in a fresh venv from them, with no network.
+# Git-ignored; the file lists what they were downloaded for (the test checks it is still the kit's list).
+KIT_WHEELS := _kit_wheels/requirements.txt
 
 .PHONY: setup sandbox browser postgres book kit test release clean
 
-setup: $(STAMP) $(MATHJAX)
+setup: $(STAMP) $(MATHJAX) $(KIT_WHEELS)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -28,6 +32,9 @@ $(STAMP): requirements.txt pyproject.toml
 $(MATHJAX): $(STAMP)
 	rm -rf _mathjax
 	$(BIN)/python -c 'import mathjax, pathlib, shutil; shutil.copytree(pathlib.Path(mathjax.__file__).parent / "static" / "mathjax" / "es5", "_mathjax/mathjax", ignore=shutil.ignore_patterns("tex-chtml*.js", "tex-svg*.js", "tex-mml-svg.js", "mml-*.js", "node-main.js"))'
+
+$(KIT_WHEELS): $(STAMP) kit/requirements.txt kit/build_kit.py
+	$(BIN)/python kit/build_kit.py --wheels
 
 # $(call debian,CHECK,PACKAGE,FOR WHAT,OTHERWISE): install a Debian package when CHECK (a shell test)
 # fails and we are root; otherwise say how to install it and what happens without it.

@@ -16,6 +16,11 @@ writes two files, byte for byte the same on every run while the sources do not c
 The kit's ``requirements.txt`` is ``kit/requirements.txt`` (what a student needs) plus everything
 those packages pull in, each pinned to the version in the course's ``requirements.txt``, so a
 student's set-up is the one the course was tested with.
+
+    python kit/build_kit.py --wheels      (`make setup` runs it)
+
+downloads the wheels of those packages into ``_kit_wheels/`` (git-ignored), so that
+tests/test_kit.py installs the kit into a fresh venv the way a student does, with no network.
 """
 
 import base64
@@ -23,7 +28,9 @@ import hashlib
 import io
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import tomllib
 import zipfile
 from importlib import metadata
@@ -37,6 +44,7 @@ PACKAGES = ("nnlib", "nnfs_check")
 WHEEL_REQUIRES = ("numpy>=1.26", "matplotlib>=3.8", "scikit-learn>=1.4", "tqdm>=4.66",
                   "nbformat>=5.9", "nbclient>=0.10", "ipykernel>=6")
 EPOCH = (2026, 1, 1, 0, 0, 0)   # every file's date in the zips, so that the bytes are reproducible
+WHEELS = ROOT / "_kit_wheels"   # the wheels the kit installs, for the kit's test (download_wheels)
 
 
 def version(root=ROOT):
@@ -141,6 +149,29 @@ def kit_requirements(root=ROOT):
     return "\n".join(lines) + "\n"
 
 
+def third_party_requirements(root=ROOT):
+    """The kit's requirements.txt without nnlib's own wheel: what pip downloads from the index."""
+    return "".join(line for line in kit_requirements(root).splitlines(keepends=True)
+                   if not line.startswith("./"))
+
+
+def download_wheels(folder=WHEELS, root=ROOT):
+    """Download the wheels of every package the kit installs (binary wheels for this Python and
+    system, as the student's pip picks them) into ``folder``, with pip and the package index. The
+    requirements they were downloaded for go last into ``folder/requirements.txt``: the kit's test
+    installs from the folder only when that file is the current list."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "requirements.txt").unlink(missing_ok=True)
+    wanted = third_party_requirements(root)
+    with tempfile.TemporaryDirectory() as scratch:
+        listed = Path(scratch) / "requirements.txt"
+        listed.write_text(wanted, encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary", ":all:",
+                        "--dest", str(folder), "-r", str(listed)], check=True)
+    (folder / "requirements.txt").write_text(wanted, encoding="utf-8")
+
+
 def kit_files(root=ROOT):
     """{path inside the zip: bytes} for the whole kit (wheel included)."""
     root = Path(root)
@@ -174,5 +205,8 @@ def build_kit(outdir, root=ROOT):
 
 
 if __name__ == "__main__":
-    for path in build_kit(sys.argv[1] if len(sys.argv) > 1 else ROOT / "_build" / "kit"):
-        print(f"{path}  ({path.stat().st_size / 1e6:.1f} MB)")
+    if sys.argv[1:] == ["--wheels"]:
+        download_wheels()
+    else:
+        for path in build_kit(sys.argv[1] if len(sys.argv) > 1 else ROOT / "_build" / "kit"):
+            print(f"{path}  ({path.stat().st_size / 1e6:.1f} MB)")

@@ -40,9 +40,10 @@ def rng():
 
 BOOK_TESTS = ("test_book.py", "test_browser.py")
 
-# The modules that take a minute or more (each run alone, on a busy machine: grading the exercises
-# end to end 103 s, their solutions 98 s, the browser 123 s, the student kit's fresh venv 55-70 s,
-# hostile submissions and the sandbox 54 s each), in the order the two workers start them. xdist's
+# The modules that take a minute or so (in a whole run, load 3 on two cores: grading the exercises
+# end to end 67 s, their corpus 105 s, the browser 127 s with its wait for the website, the student
+# kit's fresh venv 70 s, hostile submissions 50 s, the sandbox 60 s), in the order the two workers
+# start them; the two workers then finished within a second of each other. xdist's
 # own order (files with the most tests first, turned off in pyproject.toml) started most of them
 # last, so that one worker ran the last of them alone after the other had finished. The browser
 # comes third: the website it needs is still being built as the run starts.

@@ -14,8 +14,8 @@ import pytest
 
 from grading.cells import tasks_of
 from grading.cli import main
-from grading.course import find_assignments
-from notebook_builders import released, solution_answers, submission, write
+from grading.course import ROOT, find_assignments
+from notebook_builders import solution_answers, submission, write
 from wrong_answers import UNUSUAL_ANSWERS, WRONG_ANSWERS
 
 ASSIGNMENTS = find_assignments()
@@ -27,7 +27,10 @@ def graded(request, tmp_path_factory):
     """Grade the solution, the blank release, one wrong and one unusual answer end to end."""
     name = request.param
     assignment = ASSIGNMENTS[name]
-    release, solution = released(assignment), solution_answers(assignment)
+    # The committed release, what students get (test_exercises.py checks that it is what
+    # ``python -m grading release`` generates; generating it again here cost a second a chapter).
+    release = nbformat.read(ROOT / "exercises" / name / assignment.notebook, as_version=4)
+    solution = solution_answers(assignment)
     wrong, (wrong_answers, _) = next(iter(WRONG_ANSWERS[name].items()))
     picked = {"solution": {}, wrong: wrong_answers}
     picked.update(list(UNUSUAL_ANSWERS[name].items())[:1])

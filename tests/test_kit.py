@@ -4,7 +4,8 @@ The kit must hold no solution code and no hidden test; its requirements are the 
 and a student who unpacks it in an empty folder and follows its README gets a working set-up in
 a fresh virtual environment, where ``nnfs-check`` reports a blank exercise as not started (exit 1)
 and the solution's answers as passed (exit 0). That last test installs the kit's requirements
-into a new venv (about a minute); set ``NNFS_SKIP_KIT_VENV=1`` to skip it.
+into a new venv (about half a minute), from the wheels ``make setup`` downloads into _kit_wheels/,
+with no network; set ``NNFS_SKIP_KIT_VENV=1`` to skip it.
 """
 
 import copy
@@ -275,6 +276,12 @@ def empty_folder(tmp_path):
 @pytest.mark.skipif(sys.platform == "win32", reason="the README's commands for Linux and macOS")
 def test_a_student_follows_the_readme_in_an_empty_folder(kit, empty_folder):
     _, zip_path, _ = kit
+    wheels = build_kit.WHEELS
+    downloaded = wheels / "requirements.txt"
+    if not (downloaded.is_file() and downloaded.read_text(encoding="utf-8") == build_kit.third_party_requirements()):
+        pytest.fail(f"{wheels} does not hold the wheels of the kit's current requirements: run 'make setup' "
+                    "(it downloads them with pip, once), or set NNFS_SKIP_KIT_VENV=1 to skip this test on "
+                    "purpose", pytrace=False)
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(empty_folder)
     folder = empty_folder / build_kit.KIT_NAME
@@ -284,6 +291,9 @@ def test_a_student_follows_the_readme_in_an_empty_folder(kit, empty_folder):
     # checks, and Python compiles what it imports anyway. For pip's "--no-..." switches the variable
     # takes a false value (PIP_NO_COMPILE=1 would mean "compile"; see pip's configuration docs).
     env.update(PIP_NO_COMPILE="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    # The packages come from the wheels `make setup` downloaded, not from the package index: no
+    # network while testing. pip reads these as --no-index --find-links; the README's command stays.
+    env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheels))
     # The README says python3; use the Python running the tests (3.11+, as the README asks).
     setup = setup.replace("python3 -m venv", f"{shlex.quote(sys.executable)} -m venv", 1)
     done = subprocess.run(["bash", "-euc", setup], cwd=folder, env=env, capture_output=True, text=True,
@@ -299,20 +309,17 @@ def test_a_student_follows_the_readme_in_an_empty_folder(kit, empty_folder):
     assert blank.returncode == 1, blank.stdout + blank.stderr
     found = statuses(blank.stdout)
     assert found and set(found.values()) == {"not started"}, blank.stdout
-    # The solution's answers filled in: every task passed, exit 0.
+    # The solution's answers filled in, in a folder of its own (one exercise downloaded alone works
+    # too: nnlib is installed): every task passed, exit 0.
     exercise = folder / "exercises" / EXERCISE
-    answers = solution_answers(ROOT / "solutions" / EXERCISE)
-    nbformat.write(filled_in(nbformat.read(exercise, as_version=4), answers), exercise)
-    solved = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
-    assert solved.returncode == 0, solved.stdout + solved.stderr
-    assert statuses(solved.stdout) == dict.fromkeys(found, "passed"), solved.stdout
-    # A single exercise works on its own, in a folder with nothing else (nnlib is installed).
     alone = empty_folder / "just-one-download"
     alone.mkdir()
-    (alone / exercise.name).write_bytes(exercise.read_bytes())
-    single = subprocess.run([str(folder / ".venv" / "bin" / "nnfs-check"), exercise.name], cwd=alone, env=env,
-                            capture_output=True, text=True, timeout=300)
-    assert single.returncode == 0, single.stdout + single.stderr
+    answers = solution_answers(ROOT / "solutions" / EXERCISE)
+    nbformat.write(filled_in(nbformat.read(exercise, as_version=4), answers), alone / exercise.name)
+    solved = subprocess.run([str(folder / argv[0]), exercise.name], cwd=alone, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    assert statuses(solved.stdout) == dict.fromkeys(found, "passed"), solved.stdout
     # None of the instructor's tools came along.
     listed = subprocess.run([str(folder / ".venv" / "bin" / "python"), "-m", "pip", "list"], env=env,
                             capture_output=True, text=True, timeout=120).stdout.lower()
