@@ -286,7 +286,7 @@ def crawl(site, server, browser):
         resize(page, READING)
         report["reading"] = page.evaluate(MEASURE_JS)
         report["status"] = response.status if response else None
-        page.wait_for_load_state("networkidle")
+        watch.settle(page)
         report["problems"] = watch.take()
         reports[rel] = report
     context.close()
@@ -784,7 +784,7 @@ def test_screenshots_of_the_home_page_and_a_chapter(server, browser):
             if name == "chapter":  # show its first displayed equation, and what follows it
                 page.evaluate("""() => { const eq = document.querySelector('article div.math');
                     if (eq) window.scrollTo(0, eq.getBoundingClientRect().top + window.scrollY - 260); }""")
-            page.wait_for_load_state("networkidle")
+            watch.settle(page)
             path = SCREENSHOTS / f"{name}-{width}.png"
             page.screenshot(path=str(path), animations="disabled", caret="hide")
             # 256 colours, no dithering: a third of the size, text as sharp, and the same bytes
