@@ -1,0 +1,190 @@
+"""How fast does ``grading grade --db`` write a graded class into a gradebook, without regrading?
+
+Set-up: two submissions of the Chapter 1 exercise (solutions/01-neurons), one correct and one
+partial, are graded for real by ``python -m grading grade``; their saved results (``results/``,
+``feedback/``, ``out/nbgrader/{submitted,autograded}``) are then copied to N students (default
+300) and ``grades.csv`` is rewritten for all of them. Nothing is left to grade, so the command only
+writes the batch into the gradebook (and the submitted/autograded notebooks into the course folder,
+a scratch one here). Timed, each in a fresh process, with nothing else of this script running:
+
+  (a) ``python -m grading grade SUBS --out OUT --db sqlite:///new.db`` into a NEW gradebook;
+  (b) the same command again, into that gradebook, which now holds every row;
+  (c) nbgrader's own way of writing the same rows into a new gradebook: its ``Gradebook`` API as
+      ``nbgrader generate_assignment`` and ``nbgrader autograde`` use it (the assignment's cells, then
+      per student ``update_or_create_student``, ``add_submission`` and each grade's score, a commit
+      after each, and the alembic stamp of a new gradebook);
+  (d) ``python -c pass`` and ``nbgrader --version``: the cost of starting Python, and nbgrader.
+
+Prints the seconds, (a) and (b) as ratios of (c), and checks that (a) and (c) hold the same
+scores (a mismatch is printed loudly and the exit code is 1). The target of issue #14 is under
+3 s for (a) and (b). Other work on the machine skews every number: the load average is printed.
+Run it from the repository root:  .venv/bin/python bench/gradebook_speed.py  [--n 300] [--work DIR]
+(``--work DIR`` keeps the set-up there and reuses it on the next run.)
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+
+import nbformat  # noqa: E402
+
+from grade_speed import CHAPTER, build_submissions, environment, timed  # noqa: E402
+from grading.cells import tasks_of, written_of  # noqa: E402
+from grading.course import get_assignment  # noqa: E402
+from grading.results import load_result, save_result, write_csv  # noqa: E402
+
+# nbgrader's own way, run in a fresh process: argv = gradebook URL, course id, template gradebook, results/
+NBGRADER_WAY = r"""
+import json, sys, warnings
+from pathlib import Path
+from nbgrader.api import Gradebook
+warnings.simplefilter("ignore")
+url, course_id, template, results = sys.argv[1:5]
+with Gradebook("sqlite:///" + template, course_id) as ref:
+    (a,) = ref.assignments
+    (nb,) = a.notebooks
+    cells = ([(c.name, {"max_score": c.max_score, "cell_type": c.cell_type}) for c in nb.grade_cells],
+             [(c.name, {}) for c in nb.solution_cells],
+             [(c.name, {"max_score": c.max_score, "cell_type": c.cell_type}) for c in nb.task_cells],
+             [(c.name, {"cell_type": c.cell_type, "locked": c.locked, "source": c.source,
+                        "checksum": c.checksum}) for c in nb.source_cells])
+    assignment, notebook, kernelspec = a.name, nb.name, nb.kernelspec
+with Gradebook(url, course_id) as gb:
+    gb.update_or_create_assignment(assignment)
+    gb.add_notebook(notebook, assignment, kernelspec=kernelspec)
+    for add, rows in zip((gb.update_or_create_grade_cell, gb.update_or_create_solution_cell,
+                          gb.update_or_create_task_cell, gb.update_or_create_source_cell), cells):
+        for name, info in rows:
+            add(name, notebook, assignment, **info)
+    for path in sorted(Path(results).glob("*.json")):
+        result = json.loads(path.read_text())
+        gb.update_or_create_student(result["student"])
+        gb.add_submission(assignment, result["student"])
+        recorded = result["nbgrader"]
+        for grade in gb.find_submission_notebook(notebook, assignment, result["student"]).grades:
+            grade.auto_score = recorded["grades"][grade.name]["auto_score"]
+            grade.needs_manual_grade = recorded["grades"][grade.name]["needs_manual_grade"]
+            gb.db.commit()
+        for comment in gb.find_submission_notebook(notebook, assignment, result["student"]).comments:
+            comment.auto_comment = recorded["comments"].get(comment.name)
+            gb.db.commit()
+"""
+
+
+
+def set_up(work, n):
+    """Grade two students for real, then copy their saved results to n students (see the docstring)."""
+    course = work / "course"
+    course.mkdir(parents=True)
+    (course / "solutions").symlink_to(ROOT / "solutions")
+    shutil.copy2(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    assignment, _ = build_submissions(work / "submissions", 2)
+    out = work / "grades"
+    print(f"set-up: grading 2 students of {CHAPTER} for real ...", flush=True)
+    seconds, code = timed([sys.executable] + ["-m", "grading", "--root", str(course), "grade", str(work / "submissions"),
+                                      "--out", str(out), "--assignment", CHAPTER, "--no-progress"],
+                          ROOT, work / "setup.log")
+    if code != 0:
+        sys.exit(f"grading the two students failed (exit code {code}); see {work / 'setup.log'}")
+    print(f"  {seconds:.1f} s; copying their results to {n} students ...", flush=True)
+    originals = ["student001", "student002"]
+    results = []
+    for i in range(n):
+        student, original = f"student{i + 1:03d}", originals[i % 2]
+        result = load_result(out / "results" / f"{original}.json")
+        result.student = student
+        results.append(result)
+        if student in originals:
+            continue
+        shutil.copytree(work / "submissions" / original, work / "submissions" / student)
+        save_result(out / "results" / f"{student}.json", result)
+        shutil.copy2(out / "feedback" / f"{original}.html", out / "feedback" / f"{student}.html")
+        for kind in ("submitted", "autograded"):
+            shutil.copytree(out / "nbgrader" / kind / original, out / "nbgrader" / kind / student)
+    source = nbformat.read(assignment.source, as_version=4)
+    write_csv(out / "grades.csv", tasks_of(source), results, written_of(source))
+    (work / "n").write_text(str(n))
+
+
+def scores(url, course_id):
+    """{student: (total, [(cell, auto score, needs manual grade, auto comment)])} in a gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(url, course_id) as gb:
+        found = {}
+        for sub in gb.find_assignment(CHAPTER).submissions:
+            (nb,) = sub.notebooks
+            comments = {c.name: c.auto_comment for c in nb.comments}
+            found[sub.student_id] = (sub.score, sorted((g.name, g.auto_score, g.needs_manual_grade,
+                                                        comments.get(g.name)) for g in nb.grades))
+        return found
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=300, help="students (default 300)")
+    p.add_argument("--work", type=Path, help="keep the set-up in this folder and reuse it next time")
+    args = p.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="nnfs-gradebook-speed-"))
+    try:
+        if not (work / "n").is_file() or (work / "n").read_text() != str(args.n):
+            shutil.rmtree(work, ignore_errors=True)
+            set_up(work, args.n)
+        course, out = work / "course", work / "grades"
+        for kind in ("submitted", "autograded"):
+            shutil.rmtree(course / kind, ignore_errors=True)
+        for db in ("ours.db", "nbgrader.db"):
+            (work / db).unlink(missing_ok=True)
+        ours = f"sqlite:///{work / 'ours.db'}"
+        command = [sys.executable] + ["-m", "grading", "--root", str(course), "grade", str(work / "submissions"),
+                              "--out", str(out), "--assignment", CHAPTER, "--no-progress", "--db", ours]
+        from grading.course import configured_course_id
+
+        course_id = configured_course_id(course)
+        print(f"{args.n} students of {CHAPTER}, nothing to regrade; {os.cpu_count()} cores, "
+              f"load average {os.getloadavg()[0]:.2f}")
+        new, code_new = timed(command, ROOT, work / "new.log")
+        again, code_again = timed(command, ROOT, work / "again.log")
+        theirs, code_theirs = timed([sys.executable] + ["-c", NBGRADER_WAY, f"sqlite:///{work / 'nbgrader.db'}", course_id,
+                                                str(out / "nbgrader" / "template" / "gradebook.db"),
+                                                str(out / "results")], ROOT, work / "nbgrader.log")
+        start, _ = timed([sys.executable] + ["-c", "pass"], ROOT, os.devnull)
+        nbgrader_start, _ = timed([str(Path(sys.executable).parent / "nbgrader"), "--version"], ROOT, os.devnull)
+        print(f"(a) grade --db, a new gradebook:            {new:5.2f} s  exit code {code_new}  "
+              f"({theirs / new:.1f}x faster than (c))")
+        print(f"(b) grade --db, the same gradebook again:   {again:5.2f} s  exit code {code_again}  "
+              f"({theirs / again:.1f}x faster than (c))")
+        print(f"(c) nbgrader's Gradebook API, a new one:    {theirs:5.2f} s  exit code {code_theirs}")
+        print(f"(d) python -c pass: {start:.2f} s; nbgrader --version: {nbgrader_start:.2f} s")
+        print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine skews every number)")
+        failed = False
+        if code_new not in (0, 1) or code_again not in (0, 1) or code_theirs != 0:
+            print(f"!!! a command failed: see the logs in {work} (run with --work to keep them)")
+            failed = True
+        mine, nbgraders = scores(ours, course_id), scores(f"sqlite:///{work / 'nbgrader.db'}", course_id)
+        if mine != nbgraders or len(mine) != args.n:
+            print(f"!!! MISMATCH: {len(mine)} submissions in (a), {len(nbgraders)} in (c), "
+                  f"{sum(mine.get(s) != v for s, v in nbgraders.items())} differ")
+            failed = True
+        else:
+            print(f"(a) and (c) hold the same scores, flags and comments for all {args.n} students")
+        for verdict, seconds in (("(a)", new), ("(b)", again)):
+            if seconds >= 3:
+                print(f"{verdict} is over the 3 s target")
+        return 1 if failed else 0
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
