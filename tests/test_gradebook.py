@@ -170,6 +170,57 @@ def check_assignment_like_nbgrader(url, tmp_path):
     assert cells(url)[0] == [("test_add", 2.0, "code"), ("test_mean", 3.0, "code"), ("why_mean", 1.0, "markdown")]
 
 
+def natural_rows(url):
+    """Every row of nbgrader's tables in a gradebook, nbgrader's random ids replaced by what they name
+    (so that two gradebooks can be compared), each table's rows sorted."""
+    from nbgrader.api import Base
+    from sqlalchemy import create_engine, select
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = {t.name: [dict(r._mapping) for r in conn.execute(select(t))] for t in Base.metadata.sorted_tables}
+    finally:
+        engine.dispose()
+    key = {}
+    for table, names in (("assignment", ("name",)), ("notebook", ("assignment_id", "name")),
+                         ("base_cell", ("type", "notebook_id", "name")), ("source_cell", ("notebook_id", "name")),
+                         ("submitted_assignment", ("assignment_id", "student_id")),
+                         ("submitted_notebook", ("assignment_id", "notebook_id")),
+                         ("grade", ("notebook_id", "cell_id")), ("comment", ("notebook_id", "cell_id"))):
+        for row in tables[table]:
+            key[row["id"]] = (table, *(key.get(row[name], row[name]) for name in names))
+    return {table: sorted(repr({column: key.get(value, value) if isinstance(value, str) else value
+                                for column, value in row.items()}) for row in rows)
+            for table, rows in tables.items()}
+
+
+def check_rows_like_nbgrader(url, tmp_path):
+    """Every row write_gradebook writes is the row nbgrader's own API writes (generate_assignment, then
+    update_or_create_student and add_submission per student), given the same scores and comments."""
+    write_gradebook(TOY, RESULTS, url)
+    make_course(TOY, tmp_path / "nbgrader")
+    theirs = f"sqlite:///{tmp_path / 'nbgrader' / 'gradebook.db'}"
+    with Gradebook(url, COURSE_ID) as ours, Gradebook(theirs, COURSE_ID) as gb:
+        for result in RESULTS:
+            gb.update_or_create_student(result.student)
+            gb.add_submission("toy", result.student)
+            mine = ours.find_submission_notebook("toy", "toy", result.student)
+            grades = {g.name: (g.auto_score, g.needs_manual_grade) for g in mine.grades}
+            comments = {c.name: c.auto_comment for c in mine.comments}
+            nb = gb.find_submission_notebook("toy", "toy", result.student)
+            for grade in nb.grades:
+                grade.auto_score, grade.needs_manual_grade = grades.pop(grade.name)
+            for comment in nb.comments:
+                comment.auto_comment = comments.pop(comment.name)
+            assert grades == comments == {}
+        gb.db.commit()
+    mine, nbgraders = natural_rows(url), natural_rows(theirs)
+    assert mine.pop("course") == [repr({"id": COURSE_ID})]
+    nbgraders.pop("course")                  # nbgrader's preprocessors add a "default_course" too
+    assert mine == nbgraders
+
+
 # -- SQLite ------------------------------------------------------------------------------------
 def test_sqlite_scores_formgrader_view_and_idempotence(tmp_path):
     check_written(f"sqlite:///{tmp_path / 'gradebook.db'}", course_root(tmp_path))
@@ -181,6 +232,10 @@ def test_sqlite_keeps_rows_written_by_others(tmp_path):
 
 def test_sqlite_assignment_rows_match_generate_assignment(tmp_path):
     check_assignment_like_nbgrader(f"sqlite:///{tmp_path / 'gradebook.db'}", tmp_path)
+
+
+def test_sqlite_rows_match_nbgraders_own(tmp_path):
+    check_rows_like_nbgrader(f"sqlite:///{tmp_path / 'gradebook.db'}", tmp_path)
 
 
 def test_changed_cells_after_submissions_is_a_clear_error(tmp_path):
@@ -456,6 +511,10 @@ def test_postgres_keeps_rows_written_by_others(postgres):
 
 def test_postgres_assignment_rows_match_generate_assignment(postgres, tmp_path):
     check_assignment_like_nbgrader(postgres(), tmp_path)
+
+
+def test_postgres_rows_match_nbgraders_own(postgres, tmp_path):
+    check_rows_like_nbgrader(postgres(), tmp_path)
 
 
 def test_cli_db_url_writes_postgres(graded, postgres):
