@@ -185,11 +185,10 @@ def _record_assignment(gb, assignment, wanted, url):
 def _one_transaction(session):
     """Write a whole batch in one transaction: all of it or, on an error, nothing.
 
-    nbgrader's Gradebook commits after every row it adds or changes, and each commit expires every
-    object it loaded: for 300 students that is about a thousand commits (each a disk sync) and
-    thousands of reloads. Inside this block its commits do nothing: the rows go to the database
-    when a query needs them (SQLAlchemy's autoflush) or at the one real commit at the end, where a
-    violated constraint rolls everything back.
+    nbgrader's Gradebook methods commit after every row they add, change or remove, and each commit
+    is a disk sync and expires every object loaded so far. Inside this block those commits do
+    nothing: the rows go to the database when a query needs them (SQLAlchemy's autoflush) or at the
+    one real commit at the end, where a violated constraint rolls everything back.
     """
     commit = session.commit
     session.commit = lambda: None     # a query still sends what it needs first (autoflush)
