@@ -28,7 +28,7 @@ from nbgrader.api import (Assignment, BaseCell, Comment, Gradebook, Grade, Grade
 
 from grading.cli import main
 from grading.course import COURSE_ID, find_assignments, make_course
-from grading.results import Result
+from grading.results import Result, load_result
 from grading.gradebook import GradebookError, default_url, write_gradebook
 from notebook_builders import released, submission, write
 from toy import FIXTURES, GOOD, TOY
@@ -359,6 +359,26 @@ def test_a_blank_answer_gets_nbgraders_no_response_comment(tmp_path):
         (nb,) = gb.find_submission("toy", "blank").notebooks
         assert {c.name: c.auto_comment for c in nb.comments} == {"add": "No response.", "mean": "No response.",
                                                                  "why_mean": "No response."}
+
+
+def test_course_notebooks_are_rewritten_only_where_they_differ(graded, tmp_path):
+    """Writing a batch again leaves the notebooks already in the course folder as they are; a folder
+    with a stray file, or a symlink where a student's folder belongs, is replaced."""
+    _, _, out, _, _ = graded
+    course, url = course_root(tmp_path), f"sqlite:///{tmp_path / 'gradebook.db'}"
+    results = [load_result(path) for path in sorted((out / "results").glob("*.json"))]
+    write_gradebook(TOY, results, url, course_root=course, saved=out / "nbgrader")
+    ann = course / "autograded" / "ann" / "toy" / "toy.ipynb"
+    before = ann.stat()
+    (course / "submitted" / "bob" / "toy" / "stray.txt").write_text("x", encoding="utf-8")
+    shutil.rmtree(course / "autograded" / "bob" / "toy")
+    (course / "autograded" / "bob" / "toy").symlink_to(tmp_path)
+    write_gradebook(TOY, results, url, course_root=course, saved=out / "nbgrader")
+    assert (ann.stat().st_ino, ann.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert os.listdir(course / "submitted" / "bob" / "toy") == ["toy.ipynb"]
+    bob = course / "autograded" / "bob" / "toy"
+    assert not bob.is_symlink() and not (tmp_path / "toy.ipynb").exists()
+    assert (bob / "toy.ipynb").read_bytes() == (out / "nbgrader" / "autograded" / "bob" / "toy" / "toy.ipynb").read_bytes()
 
 
 def test_formgrader_shows_every_view_and_generate_feedback_works(graded, tmp_path):
