@@ -238,17 +238,50 @@ def test_sqlite_rows_match_nbgraders_own(tmp_path):
     check_rows_like_nbgrader(f"sqlite:///{tmp_path / 'gradebook.db'}", tmp_path)
 
 
+def changed_toy(root, change):
+    """The toy assignment under ``root/solutions`` with ``change(cells)`` applied to its source notebook."""
+    nb = nbformat.read(TOY.source, as_version=4)
+    change(nb.cells)
+    path = root / "solutions" / "toy" / "toy.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    return find_assignments(root)["toy"]
+
+
+def without_test_mean(cells):
+    cells[:] = [c for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_mean"]
+
+
 def test_changed_cells_after_submissions_is_a_clear_error(tmp_path):
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     write_gradebook(TOY, RESULTS, url)
-    nb = nbformat.read(TOY.source, as_version=4)
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_mean"]
-    changed = tmp_path / "solutions" / "toy" / "toy.ipynb"
-    changed.parent.mkdir(parents=True)
-    nbformat.write(nb, changed)
     with pytest.raises(GradebookError, match="already holds submissions of toy made with other cells"):
-        write_gradebook(find_assignments(tmp_path)["toy"], RESULTS, url)
+        write_gradebook(changed_toy(tmp_path, without_test_mean), RESULTS, url)
     assert scores_in(url) == EXPECTED                      # nothing was lost
+
+
+def test_changed_cells_before_submissions_replace_the_old_ones(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    write_gradebook(TOY, [], url)                          # the assignment only, no submission yet
+    write_gradebook(changed_toy(tmp_path, without_test_mean), RESULTS[:1], url)
+    assert scores_in(url) == {"ann": ({"test_add": 2.0, "why_mean": 0.0}, 2.0, True)}
+    assert row_counts(url)["GradeCell"] == 2
+
+
+def test_changed_points_after_submissions_update_the_cell(tmp_path):
+    """Same cells, a test worth more points: the cell is updated, the submissions stay."""
+    def four_points(cells):
+        for cell in cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_mean":
+                cell.metadata.nbgrader.points = 4
+
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    write_gradebook(TOY, RESULTS, url)
+    counts = row_counts(url)
+    write_gradebook(changed_toy(tmp_path, four_points), RESULTS, url)
+    assert row_counts(url) == counts and scores_in(url) == EXPECTED
+    with Gradebook(url, COURSE_ID) as gb:
+        assert gb.find_grade_cell("test_mean", "toy", "toy").max_score == 4.0
 
 
 def test_default_url_is_the_course_gradebook(tmp_path):
