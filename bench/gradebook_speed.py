@@ -12,7 +12,7 @@ a scratch one here). Timed, each in a fresh process, with nothing else of this s
   (c) nbgrader's own way of writing the same rows into a new gradebook: its ``Gradebook`` API as
       ``nbgrader generate_assignment`` and ``nbgrader autograde`` use it (the assignment's cells, then
       per student ``update_or_create_student``, ``add_submission`` and each grade's score, a commit
-      after each, and the alembic stamp of a new gradebook);
+      after each, and the alembic stamp of a new gradebook; no notebooks are put in a course folder);
   (d) ``python -c pass``: the cost of starting Python.
 
 (a), (b) and (d) run ``--repeat`` times (default 3), each time with a new gradebook and course
@@ -80,7 +80,6 @@ with Gradebook(url, course_id) as gb:
             comment.auto_comment = recorded["comments"].get(comment.name)
             gb.db.commit()
 """
-
 
 
 def new_course(work):
