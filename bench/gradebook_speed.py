@@ -179,7 +179,8 @@ def main():
                     print(f"!!! ({key}) failed with exit code {code}: see {work / f'{key}.log'} (keep it with --work)")
                     failed = True
             times["d"].append(run([sys.executable, "-c", "pass"], os.devnull)[:2])
-            placed = {kind: len(list(course.glob(f"{kind}/*/{CHAPTER}/*.ipynb"))) for kind in ("submitted", "autograded")}
+            placed = {kind: len(list(course.glob(f"{kind}/*/{CHAPTER}/*.ipynb")))
+                      for kind in ("submitted", "autograded")}
             if placed != {"submitted": args.n, "autograded": args.n}:
                 print(f"!!! the course folder holds {placed} notebooks, not {args.n} of each")
                 failed = True

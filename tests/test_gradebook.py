@@ -411,7 +411,8 @@ def test_course_notebooks_are_rewritten_only_where_they_differ(graded, tmp_path)
     assert os.listdir(course / "submitted" / "bob" / "toy") == ["toy.ipynb"]
     bob = course / "autograded" / "bob" / "toy"
     assert not bob.is_symlink() and not (tmp_path / "toy.ipynb").exists()
-    assert (bob / "toy.ipynb").read_bytes() == (out / "nbgrader" / "autograded" / "bob" / "toy" / "toy.ipynb").read_bytes()
+    kept = out / "nbgrader" / "autograded" / "bob" / "toy" / "toy.ipynb"
+    assert (bob / "toy.ipynb").read_bytes() == kept.read_bytes()
 
 
 def test_formgrader_shows_every_view_and_generate_feedback_works(graded, tmp_path):
