@@ -352,7 +352,7 @@ def _place_notebooks(assignment, result, course_root, saved, release):
             reason = "; ".join(result.messages) or result.status
             nb.cells.insert(0, nbformat.v4.new_markdown_cell(
                 f"**Not graded automatically** ({result.status}): {reason}\n\nThe student's answers are not "
-                "shown here; see their submission and grades.csv."))
+                "shown here; see their submission and grades.csv.", id="nnfs-not-graded"))   # the same each time
             content = nbformat.writes(nb).encode("utf-8")
         _one_file_folder(course_root / kind / result.student / assignment.name, assignment.notebook, content)
 

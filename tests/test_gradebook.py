@@ -401,13 +401,13 @@ def test_course_notebooks_are_rewritten_only_where_they_differ(graded, tmp_path)
     course, url = course_root(tmp_path), f"sqlite:///{tmp_path / 'gradebook.db'}"
     results = [load_result(path) for path in sorted((out / "results").glob("*.json"))]
     write_gradebook(TOY, results, url, course_root=course, saved=out / "nbgrader")
-    ann = course / "autograded" / "ann" / "toy" / "toy.ipynb"
-    before = ann.stat()
+    ann, cy = (course / "autograded" / student / "toy" / "toy.ipynb" for student in ("ann", "cy"))
+    before = [(path.stat().st_ino, path.stat().st_mtime_ns) for path in (ann, cy)]      # cy's was not graded
     (course / "submitted" / "bob" / "toy" / "stray.txt").write_text("x", encoding="utf-8")
     shutil.rmtree(course / "autograded" / "bob" / "toy")
     (course / "autograded" / "bob" / "toy").symlink_to(tmp_path)
     write_gradebook(TOY, results, url, course_root=course, saved=out / "nbgrader")
-    assert (ann.stat().st_ino, ann.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert [(path.stat().st_ino, path.stat().st_mtime_ns) for path in (ann, cy)] == before
     assert os.listdir(course / "submitted" / "bob" / "toy") == ["toy.ipynb"]
     bob = course / "autograded" / "bob" / "toy"
     assert not bob.is_symlink() and not (tmp_path / "toy.ipynb").exists()
