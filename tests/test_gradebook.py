@@ -221,6 +221,39 @@ def check_rows_like_nbgrader(url, tmp_path):
     assert mine == nbgraders
 
 
+def schema(url):
+    """A gradebook's tables (columns, keys, indexes) and alembic revision; on SQLite its exact DDL."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = inspect(conn)
+            tables = {table: ([(c["name"], str(c["type"]), c["nullable"], c.get("default"))
+                               for c in found.get_columns(table)],
+                              found.get_pk_constraint(table)["constrained_columns"],
+                              sorted((fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+                                     for fk in found.get_foreign_keys(table)),
+                              sorted((i["name"], i["column_names"], i["unique"]) for i in found.get_indexes(table)),
+                              sorted((u["column_names"],) for u in found.get_unique_constraints(table)))
+                      for table in found.get_table_names()}
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            ddl = (sorted(conn.execute(text("SELECT type, name, tbl_name, sql FROM sqlite_master")).all())
+                   if engine.dialect.name == "sqlite" else None)
+    finally:
+        engine.dispose()
+    return tables, revision, ddl
+
+
+def check_schema_like_nbgrader(url, other):
+    """A new gradebook gets the schema and alembic revision nbgrader's own Gradebook gives a new
+    database (``other``)."""
+    write_gradebook(TOY, RESULTS, url)
+    Gradebook(other, COURSE_ID).close()
+    ours, nbgraders = schema(url), schema(other)
+    assert len(ours[0]) > 10 and ours[1] and ours == nbgraders
+
+
 # -- SQLite ------------------------------------------------------------------------------------
 def test_sqlite_scores_formgrader_view_and_idempotence(tmp_path):
     check_written(f"sqlite:///{tmp_path / 'gradebook.db'}", course_root(tmp_path))
@@ -232,6 +265,10 @@ def test_sqlite_keeps_rows_written_by_others(tmp_path):
 
 def test_sqlite_assignment_rows_match_generate_assignment(tmp_path):
     check_assignment_like_nbgrader(f"sqlite:///{tmp_path / 'gradebook.db'}", tmp_path)
+
+
+def test_sqlite_schema_matches_nbgraders_own(tmp_path):
+    check_schema_like_nbgrader(f"sqlite:///{tmp_path / 'gradebook.db'}", f"sqlite:///{tmp_path / 'nbgrader.db'}")
 
 
 def test_sqlite_rows_match_nbgraders_own(tmp_path):
@@ -565,6 +602,10 @@ def test_postgres_keeps_rows_written_by_others(postgres):
 
 def test_postgres_assignment_rows_match_generate_assignment(postgres, tmp_path):
     check_assignment_like_nbgrader(postgres(), tmp_path)
+
+
+def test_postgres_schema_matches_nbgraders_own(postgres):
+    check_schema_like_nbgrader(postgres(), postgres())
 
 
 def test_postgres_rows_match_nbgraders_own(postgres, tmp_path):
