@@ -100,9 +100,10 @@ def _create_if_new(url):
     as nbgrader's Gradebook does for a new database, but in one transaction.
 
     Python's sqlite3 module runs each CREATE statement in a transaction of its own, so nbgrader
-    makes a new SQLite gradebook with about 60 disk syncs: seconds on a busy disk or a network
-    file system. Here SQLite gets explicit transactions (SQLAlchemy's recipe for pysqlite) on
-    this engine only; PostgreSQL already runs the statements in one.
+    makes a new SQLite gradebook with 64 disk syncs, each a wait for the disk: 35 ms in all on an
+    idle local disk, far more on a busy one or a network file system. Here SQLite gets explicit
+    transactions (SQLAlchemy's recipe for pysqlite) on this engine only, and syncs 4 times;
+    PostgreSQL already runs the statements in one transaction.
     """
     import nbgrader.api
     from sqlalchemy import create_engine, event, inspect, text
