@@ -165,10 +165,12 @@ def main():
               f"load average {os.getloadavg()[0]:.2f}; best of {args.repeat}")
         times = {"a": [], "b": [], "d": []}
         failed = False
+        courses = []
         for i in range(args.repeat):
-            # each time a new gradebook and a new course folder (removing the last one's notebooks
-            # just before would slow this run's writes)
+            # each time a new gradebook and a new course folder; the old ones are removed at the end
+            # (removing a course's notebooks just before would slow this run's writes)
             course, db = new_course(work), work / f"ours-{i}.db"
+            courses.append(course)
             db.unlink(missing_ok=True)
             command = [sys.executable, "-m", "grading", "--root", str(course), "grade", str(work / "submissions"),
                        "--out", str(out), "--assignment", CHAPTER, "--no-progress", "--db", f"sqlite:///{db}"]
@@ -184,7 +186,6 @@ def main():
             if placed != {"submitted": args.n, "autograded": args.n}:
                 print(f"!!! the course folder holds {placed} notebooks, not {args.n} of each")
                 failed = True
-            shutil.rmtree(course)
         theirs = work / "nbgrader.db"
         theirs.unlink(missing_ok=True)
         *peer, code = run([sys.executable, "-c", NBGRADER_WAY, f"sqlite:///{theirs}", course_id,
@@ -209,6 +210,8 @@ def main():
             failed = True
         else:
             print(f"(a) and (c) hold the same scores, flags and comments for all {args.n} students")
+        for course in courses:
+            shutil.rmtree(course)
         for key in "ab":
             if best[key][0] >= 3:
                 print(f"({key}) is over the 3 s target")
