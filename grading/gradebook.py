@@ -31,7 +31,6 @@ import contextlib
 import re
 import shutil
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,18 +95,56 @@ def _connect(url):
         engine.dispose()
 
 
+def _create_if_new(url):
+    """Give a database without tables nbgrader's gradebook schema, stamped with its alembic revision,
+    as nbgrader's Gradebook does for a new database, but in one transaction.
+
+    Python's sqlite3 module runs each CREATE statement in a transaction of its own, so nbgrader
+    makes a new SQLite gradebook with 64 disk syncs, each a wait for the disk: 35 ms in all on an
+    idle local disk, far more on a busy one or a network file system. Here SQLite gets explicit
+    transactions (SQLAlchemy's recipe for pysqlite) on this engine only, and syncs 4 times;
+    PostgreSQL already runs the statements in one transaction.
+    """
+    import nbgrader.api
+    from sqlalchemy import create_engine, event, inspect, text
+
+    stamp_in_process()
+    engine = create_engine(url)
+    if engine.dialect.driver == "pysqlite":
+        @event.listens_for(engine, "connect")
+        def _no_implicit_transactions(dbapi_connection, _):
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN")
+    try:
+        with engine.begin() as conn:
+            if inspect(conn).get_table_names():
+                return
+            nbgrader.api.Base.metadata.create_all(conn)
+            # nbgrader's own statements (Gradebook.__init__)
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL);"))
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('{}');".format(
+                nbgrader.api.get_alembic_version())))
+    finally:
+        engine.dispose()
+
+
 def template_of(assignment, course):
     """The assignment as ``nbgrader generate_assignment`` records it: a scratch course at ``course``
     (its ``gradebook.db`` and released notebook), made once and reused as the reference that
-    :func:`record_assignment` copies from. ``grade`` keeps the one it graded with in
+    :func:`_record_assignment` copies from. ``grade`` keeps the one it graded with in
     ``out/nbgrader/template``."""
     release = make_course(assignment, course)
     return Path(course) / "gradebook.db", release
 
 
-def _cells(gb, assignment_id, notebook_id):
-    """The rows generate_assignment records for one notebook, as plain data."""
-    nb = gb.find_notebook(notebook_id, assignment_id)
+CELL_KINDS = ("grade", "solution", "task", "source")
+
+
+def _cells(nb):
+    """The rows generate_assignment records for one notebook (an nbgrader ``Notebook``), as plain data."""
     return {"kernelspec": nb.kernelspec,
             "grade": {c.name: {"max_score": c.max_score, "cell_type": c.cell_type} for c in nb.grade_cells},
             "solution": {c.name: {} for c in nb.solution_cells},
@@ -116,72 +153,78 @@ def _cells(gb, assignment_id, notebook_id):
                                 "checksum": c.checksum} for c in nb.source_cells}}
 
 
-def record_assignment(assignment, url, course_id, reference):
-    """Record the assignment's notebook and cells at ``url`` as generate_assignment does, copied from
-    the gradebook file ``reference`` (see :func:`template_of`): nothing is written when they are
-    already there. nbgrader's rule holds: the cells of an assignment with submissions cannot change.
+def _reference_cells(reference, assignment_id, notebook_id):
+    """:func:`_cells` of the notebook in the gradebook file ``reference`` (see :func:`template_of`),
+    read without nbgrader's Gradebook, which would first check every table of that file."""
+    from nbgrader.api import Assignment, Notebook
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(f"sqlite:///{reference}")
+    try:
+        with Session(engine) as session:
+            return _cells(session.query(Notebook).join(Assignment, Notebook.assignment_id == Assignment.id)
+                          .filter(Notebook.name == notebook_id, Assignment.name == assignment_id).one())
+    finally:
+        engine.dispose()
+
+
+def _record_assignment(gb, assignment, wanted, url):
+    """Record the assignment's notebook and cells (``wanted``, from :func:`_reference_cells`) in the
+    open Gradebook ``gb`` as generate_assignment does: nothing is written when they are already
+    there. nbgrader's rule holds: the cells of an assignment with submissions cannot change.
+
+    The cells are nbgrader's own objects, made as its ``add_*_cell`` methods make them, without
+    the two queries each of those methods runs first.
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import GradeCell, MissingEntry, Notebook, SolutionCell, SourceCell, TaskCell
 
     notebook_id = Path(assignment.notebook).stem
-    stamp_in_process()
-    with Gradebook(f"sqlite:///{reference}", COURSE_ID) as ref:
-        wanted = _cells(ref, assignment.name, notebook_id)
-    with Gradebook(url, course_id) as gb, _one_transaction(gb.db):
-        found = gb.update_or_create_assignment(assignment.name)
-        others = [nb.name for nb in found.notebooks if nb.name != notebook_id]
-        try:
-            have = _cells(gb, assignment.name, notebook_id)
-        except MissingEntry:
-            have = None
-        if have == wanted and not others:
-            return
-        if found.submissions and (others or have is None or any(
-                set(have[kind]) != set(wanted[kind]) for kind in ("grade", "solution", "task", "source"))):
-            raise GradebookError(
-                f"the gradebook {shown_url(url)} already holds submissions of {assignment.name} made "
-                f"with other cells than {assignment.source} has now; nbgrader will not change the cells "
-                "of an assignment that has submissions. Remove that assignment's submissions in "
-                "formgrader (or use another --db) and run again")
-        for name in others + ([notebook_id] if have is not None and not found.submissions else []):
-            gb.remove_notebook(name, assignment.name)
-        if have is None or not found.submissions:
-            gb.add_notebook(notebook_id, assignment.name, kernelspec=wanted["kernelspec"])
-        for kind, add in (("grade", gb.update_or_create_grade_cell), ("solution", gb.update_or_create_solution_cell),
-                          ("task", gb.update_or_create_task_cell), ("source", gb.update_or_create_source_cell)):
-            for name, info in wanted[kind].items():
-                add(name, notebook_id, assignment.name, **info)
-
-
-def _rows(gb, assignment_id, notebook_id):
-    """Every grade and comment of one notebook's submissions, in two queries: lists of
-    (student id, cell name, row)."""
-    from nbgrader.api import (Assignment, BaseCell, Comment, Grade, Notebook, SubmittedAssignment,
-                              SubmittedNotebook)
-
-    def query(table):
-        return (gb.db.query(SubmittedAssignment.student_id, BaseCell.name, table)
-                .join(BaseCell, table.cell_id == BaseCell.id)
-                .join(SubmittedNotebook, table.notebook_id == SubmittedNotebook.id)
-                .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                .filter(Assignment.name == assignment_id, Assignment.course_id == gb.course_id,
-                        Notebook.name == notebook_id)
-                .all())
-
-    return query(Grade), query(Comment)
+    found = gb.update_or_create_assignment(assignment.name)
+    others = [nb.name for nb in found.notebooks if nb.name != notebook_id]
+    try:
+        notebook = gb.find_notebook(notebook_id, assignment.name)
+        have = _cells(notebook)
+    except MissingEntry:
+        notebook = have = None
+    if have == wanted and not others:
+        return
+    if found.submissions and (others or have is None or any(set(have[kind]) != set(wanted[kind])
+                                                            for kind in CELL_KINDS)):
+        raise GradebookError(
+            f"the gradebook {shown_url(url)} already holds submissions of {assignment.name} made "
+            f"with other cells than {assignment.source} has now; nbgrader will not change the cells "
+            "of an assignment that has submissions. Remove that assignment's submissions in "
+            "formgrader (or use another --db) and run again")
+    for name in others + ([notebook_id] if have is not None and not found.submissions else []):
+        gb.remove_notebook(name, assignment.name)
+    gb.db.flush()
+    existing = {kind: {} for kind in CELL_KINDS}
+    if have is None or not found.submissions:      # as gb.add_notebook
+        notebook = Notebook(name=notebook_id, assignment=found, kernelspec=wanted["kernelspec"])
+        gb.db.add(notebook)
+    else:
+        existing = {kind: {c.name: c for c in cells} for kind, cells in (
+            ("grade", notebook.grade_cells), ("solution", notebook.solution_cells),
+            ("task", notebook.task_cells), ("source", notebook.source_cells))}
+    for kind, model in zip(CELL_KINDS, (GradeCell, SolutionCell, TaskCell, SourceCell)):
+        for name, info in wanted[kind].items():
+            cell = existing[kind].get(name)
+            if cell is None:                        # as gb.add_<kind>_cell
+                gb.db.add(model(name=name, notebook=notebook, **info))
+            else:                                   # as gb.update_or_create_<kind>_cell
+                for key, value in info.items():
+                    setattr(cell, key, value)
 
 
 @contextlib.contextmanager
 def _one_transaction(session):
     """Write a whole batch in one transaction: all of it or, on an error, nothing.
 
-    nbgrader's Gradebook commits after every row it adds or changes, and each commit expires every
-    object it loaded: for 300 students that is about a thousand commits (each a disk sync) and
-    thousands of reloads. Inside this block its commits do nothing: the rows go to the database
-    when a query needs them (SQLAlchemy's autoflush) or at the one real commit at the end, where a
-    violated constraint rolls everything back.
+    nbgrader's Gradebook methods commit after every row they add, change or remove, and each commit
+    is a disk sync and expires every object loaded so far. Inside this block those commits do
+    nothing: the rows go to the database when a query needs them (SQLAlchemy's autoflush) or at the
+    one real commit at the end, where a violated constraint rolls everything back.
     """
     commit = session.commit
     session.commit = lambda: None     # a query still sends what it needs first (autoflush)
@@ -193,6 +236,90 @@ def _one_transaction(session):
         raise
     session.commit = commit
     session.commit()
+
+
+def _auto_score(result, name, tests):
+    """The automatic score of the cell ``name`` in ``result``, as ``nbgrader autograde`` sets it: the
+    test's score; for a written answer 0 if untouched ("No response."), else None (a person grades
+    it); None for every cell of a notebook that could not be graded."""
+    if not result.graded:
+        return None
+    score = result.scores.get(name) if name in tests else result.recorded_score(name)
+    return None if score is None else float(score)
+
+
+def _needs_manual_grade(auto_score, manual_score):
+    """nbgrader's rule (SaveAutoGrades): a person has to look at a cell with a hand-given score or no
+    automatic one."""
+    return manual_score is not None or auto_score is None
+
+
+def _write_scores(gb, assignment_id, notebook_id, results, tests):
+    """Record every result's submission, grades and comments, as ``nbgrader autograde`` leaves them.
+
+    A new submission gets the rows nbgrader's ``add_submission`` makes (its student too, if new): a
+    grade per grade cell, a comment per solution cell, both per task cell, here with their final
+    values. The rows of an existing submission are updated where they differ; a score given by hand
+    in formgrader is kept. Each table gets one statement for all of its rows: going through
+    nbgrader's objects, one row at a time, costs seconds for a class.
+    """
+    from nbgrader.api import (BaseCell, Comment, Grade, Student, SubmittedAssignment, SubmittedNotebook,
+                              new_uuid)
+    from sqlalchemy import bindparam, insert, select, update
+
+    gb.db.flush()                              # the assignment's cells, if just recorded
+    notebook = gb.find_notebook(notebook_id, assignment_id)
+    graded = [(c.id, c.name) for c in notebook.grade_cells + notebook.task_cells]
+    commented = [(c.id, c.name) for c in notebook.solution_cells + notebook.task_cells]
+    by_student = {r.student: r for r in results}
+
+    def current(table, *columns):
+        """(student id, cell name, row id, columns...) of the batch's existing rows in ``table``."""
+        query = (select(SubmittedAssignment.student_id, BaseCell.name, table.id, *columns)
+                 .join(BaseCell, table.cell_id == BaseCell.id)
+                 .join(SubmittedNotebook, table.notebook_id == SubmittedNotebook.id)
+                 .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                 .where(SubmittedNotebook.notebook_id == notebook.id))
+        return [row for row in gb.db.execute(query) if row[0] in by_student]
+
+    grades = []
+    for student, name, row_id, auto, manual, needs_manual in current(
+            Grade, Grade.auto_score, Grade.manual_score, Grade.needs_manual_grade):
+        score = _auto_score(by_student[student], name, tests)
+        if (auto, needs_manual) != (score, _needs_manual_grade(score, manual)):
+            grades.append({"row": row_id, "auto": score, "manual": _needs_manual_grade(score, manual)})
+    if grades:
+        gb.db.execute(update(Grade.__table__).where(Grade.__table__.c.id == bindparam("row"))
+                      .values(auto_score=bindparam("auto"), needs_manual_grade=bindparam("manual")), grades)
+    comments = [{"row": row_id, "comment": by_student[student].recorded_comment(name)}
+                for student, name, row_id, comment in current(Comment, Comment.auto_comment)
+                if comment != by_student[student].recorded_comment(name)]
+    if comments:
+        gb.db.execute(update(Comment.__table__).where(Comment.__table__.c.id == bindparam("row"))
+                      .values(auto_comment=bindparam("comment")), comments)
+
+    have = set(gb.db.execute(select(SubmittedAssignment.student_id)
+                             .where(SubmittedAssignment.assignment_id == notebook.assignment_id)).scalars())
+    known = set(gb.db.execute(select(Student.id)).scalars())
+    rows = {Student: [], SubmittedAssignment: [], SubmittedNotebook: [], Grade: [], Comment: []}
+    for student in sorted(set(by_student) - have):
+        result = by_student[student]
+        if student not in known:
+            rows[Student].append({"id": student})
+        submission, submitted = new_uuid(), new_uuid()
+        rows[SubmittedAssignment].append({"id": submission, "assignment_id": notebook.assignment_id,
+                                          "student_id": student})
+        rows[SubmittedNotebook].append({"id": submitted, "assignment_id": submission, "notebook_id": notebook.id})
+        for cell_id, name in graded:
+            score = _auto_score(result, name, tests)
+            rows[Grade].append({"id": new_uuid(), "notebook_id": submitted, "cell_id": cell_id,
+                                "auto_score": score, "needs_manual_grade": _needs_manual_grade(score, None)})
+        for cell_id, name in commented:
+            rows[Comment].append({"id": new_uuid(), "notebook_id": submitted, "cell_id": cell_id,
+                                  "auto_comment": result.recorded_comment(name)})
+    for table, values in rows.items():              # in this order: a row's parents first
+        if values:
+            gb.db.execute(insert(table.__table__), values)
 
 
 def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=None, saved=None):
@@ -209,11 +336,11 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=N
     """
     import nbformat
     from nbgrader.api import Gradebook
-    from sqlalchemy.exc import SAWarning
 
     from grading.cells import tasks_of
 
     _connect(url)
+    notebook_id = Path(assignment.notebook).stem
     scratch = Path(tempfile.mkdtemp(prefix="nnfs-gradebook-"))
     try:
         kept = Path(saved) / "template" if saved is not None else None
@@ -222,54 +349,26 @@ def write_gradebook(assignment, results, url, course_id=COURSE_ID, course_root=N
         else:
             reference, release = template_of(assignment, scratch / "course")
         release = release.read_text(encoding="utf-8")
-        record_assignment(assignment, url, course_id, reference)
-    except GradebookError:
-        raise
+        wanted = _reference_cells(reference, assignment.name, notebook_id)
     except Exception as error:
-        raise GradebookError(f"could not record {assignment.name} in the gradebook {shown_url(url)}: "
+        raise GradebookError(f"could not read {assignment.name} as nbgrader generate_assignment records it: "
                              f"{_reason(error)}") from error
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     tests = {grade_id for grade_id, _ in tasks_of(nbformat.read(assignment.source, as_version=4))}
-    notebook_id = Path(assignment.notebook).stem
-    written = Written(url, assignment.name)
     try:
-        with warnings.catch_warnings(), Gradebook(url, course_id) as gb, _one_transaction(gb.db):
-            # nbgrader's add_submission trips SQLAlchemy's autoflush warnings; harmless here
-            warnings.simplefilter("ignore", SAWarning)
-            by_student = {r.student: r for r in results}
-            have = {sub.student_id for sub in gb.find_assignment(assignment.name).submissions}
-            new = sorted(set(by_student) - have)
-            with gb.db.no_autoflush:       # the new rows go to the database together
-                for student in new:
-                    gb.update_or_create_student(student)
-                gb.db.flush()
-                for student in new:
-                    gb.add_submission(assignment.name, student)
-            grades, comments = _rows(gb, assignment.name, notebook_id)
-            for student, name, grade in grades:
-                result = by_student.get(student)
-                if result is None:
-                    continue                           # another batch's student: not ours to change
-                if not result.graded:
-                    score = None
-                elif name in tests:
-                    score = result.scores.get(name)
-                else:     # a written answer: 0 if untouched ("No response."), else None (a person grades it)
-                    score = result.recorded_score(name)
-                grade.auto_score = None if score is None else float(score)
-                # nbgrader's rule (SaveAutoGrades): a hand-given score, or no automatic one, means a
-                # person has to look at this cell
-                grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
-            for student, name, comment in comments:
-                if student in by_student:
-                    # nbgrader's own comment ("No response." for an untouched answer), if it made one
-                    comment.auto_comment = by_student[student].recorded_comment(name)
-            for result in sorted(results, key=lambda r: r.student):
-                (written.graded if result.graded else written.flagged).append(result.student)
+        _create_if_new(url)
+        with Gradebook(url, course_id) as gb, _one_transaction(gb.db):
+            _record_assignment(gb, assignment, wanted, url)
+            _write_scores(gb, assignment.name, notebook_id, results, tests)
+    except GradebookError:
+        raise
     except Exception as error:
-        raise GradebookError(f"could not write the scores into the gradebook {shown_url(url)}: "
+        raise GradebookError(f"could not write {assignment.name} into the gradebook {shown_url(url)}: "
                              f"{_reason(error)}") from error
+    written = Written(url, assignment.name)
+    for result in sorted(results, key=lambda r: r.student):
+        (written.graded if result.graded else written.flagged).append(result.student)
     if course_root is not None and saved is not None:
         for result in results:
             _place_notebooks(assignment, result, Path(course_root), Path(saved), release)
@@ -281,18 +380,29 @@ def _place_notebooks(assignment, result, course_root, saved, release):
     import nbformat
 
     for kind in ("submitted", "autograded"):
-        source = saved / kind / result.student / assignment.name
-        target = course_root / kind / result.student / assignment.name
-        if target.is_symlink() or (target.exists() and not target.is_dir()):
-            target.unlink()
-        shutil.rmtree(target, ignore_errors=True)
-        if result.graded and source.is_dir():
-            shutil.copytree(source, target, symlinks=True)
-            continue
-        nb = nbformat.reads(release, as_version=4)
-        reason = "; ".join(result.messages) or result.status
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-            f"**Not graded automatically** ({result.status}): {reason}\n\nThe student's answers are not "
-            "shown here; see their submission and grades.csv."))
-        target.mkdir(parents=True)
-        nbformat.write(nb, target / assignment.notebook)
+        kept = saved / kind / result.student / assignment.name / assignment.notebook
+        if result.graded and kept.is_file():
+            content = kept.read_bytes()
+        else:
+            nb = nbformat.reads(release, as_version=4)
+            reason = "; ".join(result.messages) or result.status
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+                f"**Not graded automatically** ({result.status}): {reason}\n\nThe student's answers are not "
+                "shown here; see their submission and grades.csv.", id="nnfs-not-graded"))   # the same each time
+            content = nbformat.writes(nb).encode("utf-8")
+        _one_file_folder(course_root / kind / result.student / assignment.name, assignment.notebook, content)
+
+
+def _one_file_folder(folder, name, content):
+    """Make ``folder`` hold one file, ``name``, with ``content`` (bytes). A folder that already does
+    is left as it is: writing a batch again rewrites nothing."""
+    path = folder / name
+    with contextlib.suppress(OSError):
+        if (not folder.is_symlink() and [p.name for p in folder.iterdir()] == [name] and not path.is_symlink()
+                and path.is_file() and path.read_bytes() == content):
+            return
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        folder.unlink()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    path.write_bytes(content)

@@ -28,7 +28,7 @@ from nbgrader.api import (Assignment, BaseCell, Comment, Gradebook, Grade, Grade
 
 from grading.cli import main
 from grading.course import COURSE_ID, find_assignments, make_course
-from grading.results import Result
+from grading.results import Result, load_result
 from grading.gradebook import GradebookError, default_url, write_gradebook
 from notebook_builders import released, submission, write
 from toy import FIXTURES, GOOD, TOY
@@ -170,6 +170,90 @@ def check_assignment_like_nbgrader(url, tmp_path):
     assert cells(url)[0] == [("test_add", 2.0, "code"), ("test_mean", 3.0, "code"), ("why_mean", 1.0, "markdown")]
 
 
+def natural_rows(url):
+    """Every row of nbgrader's tables in a gradebook, nbgrader's random ids replaced by what they name
+    (so that two gradebooks can be compared), each table's rows sorted."""
+    from nbgrader.api import Base
+    from sqlalchemy import create_engine, select
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = {t.name: [dict(r._mapping) for r in conn.execute(select(t))] for t in Base.metadata.sorted_tables}
+    finally:
+        engine.dispose()
+    key = {}
+    for table, names in (("assignment", ("name",)), ("notebook", ("assignment_id", "name")),
+                         ("base_cell", ("type", "notebook_id", "name")), ("source_cell", ("notebook_id", "name")),
+                         ("submitted_assignment", ("assignment_id", "student_id")),
+                         ("submitted_notebook", ("assignment_id", "notebook_id")),
+                         ("grade", ("notebook_id", "cell_id")), ("comment", ("notebook_id", "cell_id"))):
+        for row in tables[table]:
+            key[row["id"]] = (table, *(key.get(row[name], row[name]) for name in names))
+    return {table: sorted(repr({column: key.get(value, value) if isinstance(value, str) else value
+                                for column, value in row.items()}) for row in rows)
+            for table, rows in tables.items()}
+
+
+def check_rows_like_nbgrader(url, tmp_path):
+    """Every row write_gradebook writes is the row nbgrader's own API writes (generate_assignment, then
+    update_or_create_student and add_submission per student), given the same scores and comments."""
+    write_gradebook(TOY, RESULTS, url)
+    make_course(TOY, tmp_path / "nbgrader")
+    theirs = f"sqlite:///{tmp_path / 'nbgrader' / 'gradebook.db'}"
+    with Gradebook(url, COURSE_ID) as ours, Gradebook(theirs, COURSE_ID) as gb:
+        for result in RESULTS:
+            gb.update_or_create_student(result.student)
+            gb.add_submission("toy", result.student)
+            mine = ours.find_submission_notebook("toy", "toy", result.student)
+            grades = {g.name: (g.auto_score, g.needs_manual_grade) for g in mine.grades}
+            comments = {c.name: c.auto_comment for c in mine.comments}
+            nb = gb.find_submission_notebook("toy", "toy", result.student)
+            for grade in nb.grades:
+                grade.auto_score, grade.needs_manual_grade = grades.pop(grade.name)
+            for comment in nb.comments:
+                comment.auto_comment = comments.pop(comment.name)
+            assert grades == comments == {}
+        gb.db.commit()
+    mine, nbgraders = natural_rows(url), natural_rows(theirs)
+    assert mine.pop("course") == [repr({"id": COURSE_ID})]
+    nbgraders.pop("course")                  # nbgrader's preprocessors add a "default_course" too
+    assert mine == nbgraders
+
+
+def schema(url):
+    """A gradebook's tables (columns, keys, indexes) and alembic revision; on SQLite its exact DDL."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = inspect(conn)
+            tables = {table: ([(c["name"], str(c["type"]), c["nullable"], c.get("default"))
+                               for c in found.get_columns(table)],
+                              found.get_pk_constraint(table)["constrained_columns"],
+                              sorted((fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+                                     for fk in found.get_foreign_keys(table)),
+                              sorted((i["name"], i["column_names"], i["unique"]) for i in found.get_indexes(table)),
+                              sorted((u["column_names"],) for u in found.get_unique_constraints(table)))
+                      for table in found.get_table_names()}
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            ddl = (sorted(conn.execute(text("SELECT type, name, tbl_name, sql FROM sqlite_master")).all())
+                   if engine.dialect.name == "sqlite" else None)
+    finally:
+        engine.dispose()
+    return tables, revision, ddl
+
+
+def check_schema_like_nbgrader(url, other):
+    """A new gradebook gets the schema and alembic revision nbgrader's own Gradebook gives a new
+    database (``other``)."""
+    write_gradebook(TOY, RESULTS, url)
+    Gradebook(other, COURSE_ID).close()
+    ours, nbgraders = schema(url), schema(other)
+    assert len(ours[0]) > 10 and ours[1] and ours == nbgraders
+
+
 # -- SQLite ------------------------------------------------------------------------------------
 def test_sqlite_scores_formgrader_view_and_idempotence(tmp_path):
     check_written(f"sqlite:///{tmp_path / 'gradebook.db'}", course_root(tmp_path))
@@ -183,17 +267,58 @@ def test_sqlite_assignment_rows_match_generate_assignment(tmp_path):
     check_assignment_like_nbgrader(f"sqlite:///{tmp_path / 'gradebook.db'}", tmp_path)
 
 
+def test_sqlite_schema_matches_nbgraders_own(tmp_path):
+    check_schema_like_nbgrader(f"sqlite:///{tmp_path / 'gradebook.db'}", f"sqlite:///{tmp_path / 'nbgrader.db'}")
+
+
+def test_sqlite_rows_match_nbgraders_own(tmp_path):
+    check_rows_like_nbgrader(f"sqlite:///{tmp_path / 'gradebook.db'}", tmp_path)
+
+
+def changed_toy(root, change):
+    """The toy assignment under ``root/solutions`` with ``change(cells)`` applied to its source notebook."""
+    nb = nbformat.read(TOY.source, as_version=4)
+    change(nb.cells)
+    path = root / "solutions" / "toy" / "toy.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    return find_assignments(root)["toy"]
+
+
+def without_test_mean(cells):
+    cells[:] = [c for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_mean"]
+
+
 def test_changed_cells_after_submissions_is_a_clear_error(tmp_path):
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     write_gradebook(TOY, RESULTS, url)
-    nb = nbformat.read(TOY.source, as_version=4)
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_mean"]
-    changed = tmp_path / "solutions" / "toy" / "toy.ipynb"
-    changed.parent.mkdir(parents=True)
-    nbformat.write(nb, changed)
     with pytest.raises(GradebookError, match="already holds submissions of toy made with other cells"):
-        write_gradebook(find_assignments(tmp_path)["toy"], RESULTS, url)
+        write_gradebook(changed_toy(tmp_path, without_test_mean), RESULTS, url)
     assert scores_in(url) == EXPECTED                      # nothing was lost
+
+
+def test_changed_cells_before_submissions_replace_the_old_ones(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    write_gradebook(TOY, [], url)                          # the assignment only, no submission yet
+    write_gradebook(changed_toy(tmp_path, without_test_mean), RESULTS[:1], url)
+    assert scores_in(url) == {"ann": ({"test_add": 2.0, "why_mean": 0.0}, 2.0, True)}
+    assert row_counts(url)["GradeCell"] == 2
+
+
+def test_changed_points_after_submissions_update_the_cell(tmp_path):
+    """Same cells, a test worth more points: the cell is updated, the submissions stay."""
+    def four_points(cells):
+        for cell in cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_mean":
+                cell.metadata.nbgrader.points = 4
+
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    write_gradebook(TOY, RESULTS, url)
+    counts = row_counts(url)
+    write_gradebook(changed_toy(tmp_path, four_points), RESULTS, url)
+    assert row_counts(url) == counts and scores_in(url) == EXPECTED
+    with Gradebook(url, COURSE_ID) as gb:
+        assert gb.find_grade_cell("test_mean", "toy", "toy").max_score == 4.0
 
 
 def test_default_url_is_the_course_gradebook(tmp_path):
@@ -304,6 +429,27 @@ def test_a_blank_answer_gets_nbgraders_no_response_comment(tmp_path):
         (nb,) = gb.find_submission("toy", "blank").notebooks
         assert {c.name: c.auto_comment for c in nb.comments} == {"add": "No response.", "mean": "No response.",
                                                                  "why_mean": "No response."}
+
+
+def test_course_notebooks_are_rewritten_only_where_they_differ(graded, tmp_path):
+    """Writing a batch again leaves the notebooks already in the course folder as they are; a folder
+    with a stray file, or a symlink where a student's folder belongs, is replaced."""
+    _, _, out, _, _ = graded
+    course, url = course_root(tmp_path), f"sqlite:///{tmp_path / 'gradebook.db'}"
+    results = [load_result(path) for path in sorted((out / "results").glob("*.json"))]
+    write_gradebook(TOY, results, url, course_root=course, saved=out / "nbgrader")
+    ann, cy = (course / "autograded" / student / "toy" / "toy.ipynb" for student in ("ann", "cy"))
+    before = [(path.stat().st_ino, path.stat().st_mtime_ns) for path in (ann, cy)]      # cy's was not graded
+    (course / "submitted" / "bob" / "toy" / "stray.txt").write_text("x", encoding="utf-8")
+    shutil.rmtree(course / "autograded" / "bob" / "toy")
+    (course / "autograded" / "bob" / "toy").symlink_to(tmp_path)
+    write_gradebook(TOY, results, url, course_root=course, saved=out / "nbgrader")
+    assert [(path.stat().st_ino, path.stat().st_mtime_ns) for path in (ann, cy)] == before
+    assert os.listdir(course / "submitted" / "bob" / "toy") == ["toy.ipynb"]
+    bob = course / "autograded" / "bob" / "toy"
+    assert not bob.is_symlink() and not (tmp_path / "toy.ipynb").exists()
+    kept = out / "nbgrader" / "autograded" / "bob" / "toy" / "toy.ipynb"
+    assert (bob / "toy.ipynb").read_bytes() == kept.read_bytes()
 
 
 def test_formgrader_shows_every_view_and_generate_feedback_works(graded, tmp_path):
@@ -456,6 +602,14 @@ def test_postgres_keeps_rows_written_by_others(postgres):
 
 def test_postgres_assignment_rows_match_generate_assignment(postgres, tmp_path):
     check_assignment_like_nbgrader(postgres(), tmp_path)
+
+
+def test_postgres_schema_matches_nbgraders_own(postgres):
+    check_schema_like_nbgrader(postgres(), postgres())
+
+
+def test_postgres_rows_match_nbgraders_own(postgres, tmp_path):
+    check_rows_like_nbgrader(postgres(), tmp_path)
 
 
 def test_cli_db_url_writes_postgres(graded, postgres):
