@@ -267,12 +267,16 @@ def cgroup_note(reason, limits):
 
 # -- the kernel's view of the file system ---------------------------------------------------------------
 
-def shared_paths():
-    """What the kernel reads: the Python environment, nnlib, the system's libraries and font set-up."""
+def _nnlib():
+    """The folder of the nnlib this process imports (the kernel imports the same one)."""
     import importlib.util
 
-    nnlib = Path(importlib.util.find_spec("nnlib").origin).parent
-    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent, nnlib]
+    return Path(importlib.util.find_spec("nnlib").origin).parent
+
+
+def shared_paths():
+    """What the kernel reads: the Python environment, nnlib, the system's libraries and font set-up."""
+    paths = [Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent, _nnlib()]
     paths += [Path(p) for p in ("/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/bin", "/usr/share", "/etc/fonts")]
     keep = []
     for path in sorted({p.resolve() for p in paths if p.exists()}, key=lambda p: len(p.parts)):
@@ -315,7 +319,7 @@ def bwrap_argv(limits, shared, kernel_args, connection_fd):
     argv = ["bwrap", *_namespaces(), "--proc", "/proc", "--dev", "/dev",
             "--size", size, "--tmpfs", HOME, "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/dev/shm",
             "--size", str(2**20), "--tmpfs", IPC, "--perms", "0400", "--file", str(connection_fd), CONNECTION]
-    argv += [*_view(shared), "--chdir", HOME, *_environment(HOME=HOME)]
+    argv += [*_view(shared), "--chdir", HOME, *_environment(HOME=HOME, PYTHONPATH=str(_nnlib().parent))]
     return argv + ["--", sys.executable, "-m", "ipykernel_launcher", "-f", CONNECTION, *kernel_args]
 
 
