@@ -572,7 +572,7 @@ def test_a_killed_zygote_costs_only_the_students_it_was_grading(tmp_path):
     from grading.grade import Batch
 
     release = released(TOY)
-    names = [f"zygote-victim-{i}" for i in range(5)]       # unique: other tests' batches may run now
+    names = [f"zygote-victim-{i}" for i in range(3)]       # unique: other tests' batches may run now
     for name in names:
         write(submission(release, solution_answers(TOY)), tmp_path / "subs", name, "toy.ipynb")
     killed, work = [], []
@@ -614,7 +614,7 @@ def test_a_killed_zygote_costs_only_the_students_it_was_grading(tmp_path):
             left.append(process.info["cmdline"][:3])
     assert not left, f"processes of the killed zygote outlived it: {left}"
     again = Batch(TOY, tmp_path / "subs", tmp_path / "out", progress=False).run()
-    assert [r.total for r in again] == [5] * 5
+    assert [r.total for r in again] == [5] * 3
 
 
 def test_where_the_worker_cannot_be_sandboxed_kernels_still_are(tmp_path, monkeypatch, capsys):
