@@ -368,33 +368,26 @@ def serve():
     os.dup2(2, 1)                          # anything else printed goes to the log, not the channel
     print(json.dumps({"ready": True}), file=report)
     children, buffer, reading = {}, b"", True
-    while reading or children:
-        if reading:
-            ready, _, _ = select.select([0], [], [], 0.05)
-            if ready:
-                chunk = os.read(0, 65536)
-                reading = bool(chunk)
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
-                for line in lines:
-                    message = json.loads(line)
-                    if "stop" in message:
-                        pid = next((p for p, j in children.items() if j == message["stop"]), None)
-                        if pid is not None:
-                            kill_tree(pid)          # reaps it too
-                            print(json.dumps({"done": children.pop(pid), "code": -9}), file=report)
-                    else:
-                        pid = os.fork()
-                        if pid == 0:
-                            report.close()
-                            grade_one(grader, message)
-                        children[pid] = message["id"]
-            if not reading:
-                for pid in list(children):
-                    kill_tree(pid)
-                children.clear()
-        else:
-            select.select([], [], [], 0.05)
+    while reading:
+        ready, _, _ = select.select([0], [], [], 0.05)
+        if ready:
+            chunk = os.read(0, 65536)
+            reading = bool(chunk)
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                message = json.loads(line)
+                if "stop" in message:
+                    pid = next((p for p, j in children.items() if j == message["stop"]), None)
+                    if pid is not None:
+                        kill_tree(pid)          # reaps it too
+                        print(json.dumps({"done": children.pop(pid), "code": -9}), file=report)
+                else:
+                    pid = os.fork()
+                    if pid == 0:
+                        report.close()
+                        grade_one(grader, message)
+                    children[pid] = message["id"]
         while children:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
@@ -402,6 +395,8 @@ def serve():
             if pid in children:
                 print(json.dumps({"done": children.pop(pid), "code": os.waitstatus_to_exitcode(status)}),
                       file=report)
+    for pid in children:                   # the parent is done, or gone
+        kill_tree(pid)
 
 
 if __name__ == "__main__":
