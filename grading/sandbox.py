@@ -86,16 +86,35 @@ def unavailable_reason():
 def worker_unavailable_reason():
     """Why the grading worker cannot run sandboxed here (a sentence), or None if it can.
 
-    As root, the worker runs as nobody, and the kernels' bubblewrap inside it then needs user
-    namespaces for unprivileged users, which some systems turn off while root still has them.
+    As root, the worker runs as nobody: the Python environment and the grading code must be
+    readable by that user, and the kernels' bubblewrap inside it needs user namespaces for
+    unprivileged users, which some systems turn off while root still has them. The probe starts
+    Python in the worker's sandbox, imports the grading code and makes a kernel's sandbox there.
     """
     if unavailable_reason() is not None:
         return unavailable_reason()
+    folders, python_path = grading_code()
     inner = ["bwrap", *_namespaces(), "--ro-bind", "/", "/", "--", "true"]
-    probe = subprocess.run(worker_argv(["/usr"], [], inner), capture_output=True, text=True, timeout=30)
+    command = [sys.executable, "-c", "import os, sys, grading.sandbox, nnfs_check; os.execvp('bwrap', sys.argv[1:])",
+               *inner]
+    probe = subprocess.run(worker_argv(shared_paths() + folders, [], command, python_path), capture_output=True,
+                           text=True, timeout=60)
     if probe.returncode != 0:
-        return "a sandbox cannot be made inside the grading worker's (" + probe.stderr.strip()[:300] + ")"
+        last = (probe.stderr.strip().splitlines() or ["no message"])[-1][:300]
+        who = "nobody, who must be able to read the Python environment and the grading code" if os.geteuid() == 0 \
+            else "you"
+        return (f"the grading worker cannot start in its sandbox here ({last}); it runs as {who}, and must be "
+                "able to make user namespaces")
     return None
+
+
+def grading_code():
+    """The folders of the grading code (``grading``, ``nnfs_check``) and the PYTHONPATH that finds them."""
+    import grading
+    import nnfs_check
+
+    folders = [str(Path(module.__file__).parent) for module in (grading, nnfs_check)]
+    return folders, os.pathsep.join(sorted({str(Path(f).parent) for f in folders}))
 
 
 def _namespaces():

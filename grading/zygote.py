@@ -59,8 +59,7 @@ class Zygote:
     def __init__(self, work, sandboxed, cgroups):
         self.work, self.sandboxed = Path(work), sandboxed
         folder = self.work / "zygote"
-        code = [Path(__import__(name).__file__).parent for name in ("grading", "nnfs_check")]
-        python_path = os.pathsep.join(sorted({str(c.parent) for c in code}))
+        code, python_path = sandbox.grading_code()
         command = [sys.executable, "-m", "grading.zygote"]
         if sandboxed:
             writable = [self.work / "students", self.work / "ipc", *cgroups.parents]
@@ -68,7 +67,7 @@ class Zygote:
                 self.hand_over(path, recursive=False)
             if os.geteuid() == 0:
                 cgroups.delegate(sandbox.WORKER_UID)
-            command = sandbox.worker_argv(sandbox.shared_paths() + [str(folder), *map(str, code)],
+            command = sandbox.worker_argv(sandbox.shared_paths() + [str(folder), *code],
                                           list(map(str, writable)), command, python_path)
         join_group = cgroups.group_for("zygote")
 

@@ -633,3 +633,27 @@ def test_where_the_worker_cannot_be_sandboxed_kernels_still_are(tmp_path, monkey
     assert "no user namespaces for nobody; nbgrader runs unsandboxed" in capsys.readouterr().err
     assert results["solution"].total == 5 and results["unix_socket"].scores == {"test_add": 0, "test_mean": 3}
     assert not host.connections
+
+
+def test_the_worker_probe_says_when_nobody_cannot_read_the_grading_code(tmp_path, monkeypatch):
+    """As root the worker is nobody: grading code only root may read is found out before the batch
+    (which then falls back, as the test above shows), with the reason."""
+    if os.geteuid() != 0:
+        pytest.skip("only root grades as nobody")
+    import grading
+    import nnfs_check
+    from grading import sandbox
+
+    private = tmp_path / "private"
+    for module in (grading, nnfs_check):
+        shutil.copytree(Path(module.__file__).parent, private / module.__name__)
+    (private / "grading").chmod(0o700)            # bound into the sandbox as it is: nobody may not enter
+    folders = [str(private / "grading"), str(private / "nnfs_check")]
+    monkeypatch.setattr(sandbox, "grading_code", lambda: (folders, str(private)))
+    sandbox.worker_unavailable_reason.cache_clear()
+    try:
+        reason = sandbox.worker_unavailable_reason()
+    finally:
+        sandbox.worker_unavailable_reason.cache_clear()
+    assert reason and "nobody" in reason, reason
+    assert "No module named 'grading" in reason or "Permission denied" in reason, reason
