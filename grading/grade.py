@@ -144,11 +144,12 @@ class Batch:
             page = read_back(self.work / "students", f"{sub.student}/feedback.html").decode("utf-8")
             if result.student != sub.student:
                 raise ValueError("the outcome is another student's")
-        except (OSError, ValueError, TypeError):
+            self._keep_notebooks(sub.student, result.graded)
+        except Exception:  # noqa: BLE001 - whatever the scratch course holds, it costs only this student
             result, page = self._error_outcome(sub.student, "the grader could not finish this notebook "
                                                "(its grading process stopped early): grade it again", sub.notes)
+            self._keep_notebooks(sub.student, False)
         result.seconds = seconds
-        self._keep_notebooks(sub.student, result.graded)
         self._save(result, page)
 
     def _keep_template(self, release):
@@ -272,12 +273,12 @@ class Batch:
         """Collect finished children and stop those over the per-student limit. If the zygote died,
         its running students get an error row (grade them again) and a new zygote takes the rest."""
         try:
-            finished = dict(self.zygote.finished(0.05))
+            finished = set(self.zygote.finished(0.05))
         except ZygoteDied as died:
             if not self.zygote.ready:
                 raise GradingError(f"the grading worker (grading.zygote) could not start: {died}") from None
             self.zygote.close()
-            finished = {key: -9 for key in running}
+            finished = set(running)
             self.zygote = self._start_zygote()
             self.zygote.configure(self._zygote_config())
         for key, (sub, start) in list(running.items()):

@@ -15,7 +15,7 @@ reading submissions, writing results, making and removing cgroups.
 
 **The channel.** JSON lines over pipes the parent made. The parent writes a configuration line
 and then one line per job (a student to grade) or per stop request; the zygote writes
-``{"ready": true}`` once, then ``{"done": <job id>, "code": <exit code>}`` per finished child.
+``{"ready": true}`` once, then ``{"done": <job id>}`` per finished child.
 The parent believes nothing else the zygote makes: it reads outcome files with
 :func:`read_back`, which follows no symbolic link and takes only regular files of bounded size.
 """
@@ -114,7 +114,7 @@ class Zygote:
             pass                           # it died: finished() says so
 
     def finished(self, timeout):
-        """Wait up to ``timeout`` seconds; return [(job id, exit code)] of the children that ended.
+        """Wait up to ``timeout`` seconds; return the ids of the jobs whose children ended.
 
         Raises ZygoteDied when the zygote is gone. Anything but a well-formed report is ignored.
         """
@@ -139,8 +139,8 @@ class Zygote:
                 continue
             if message.get("ready") is True:
                 self.ready = True
-            elif isinstance(message.get("done"), str) and isinstance(message.get("code"), int):
-                done.append((message["done"], message["code"]))
+            elif isinstance(message.get("done"), str):
+                done.append(message["done"])
         return done
 
     def failure(self):
@@ -287,7 +287,7 @@ def grade_one(grader, job):
     student's kernel), "review", "nonce", "notes" (from the parent's pre-checks)}. The kernel never
     sees the scratch course: nbgrader writes only here, and the kernel's own files stay in its sandbox.
     """
-    code, scratch = 0, Path(job["scratch"])
+    scratch = Path(job["scratch"])
     try:
         os.setsid()
         sandbox.die_with_parent()
@@ -309,16 +309,15 @@ def grade_one(grader, job):
             "Autograde.create_student": True,
             "Autograde.autograde_preprocessors": AUTOGRADE_PREPROCESSORS,
             "KernelManager.transport": "ipc", "KernelManager.ip": str(Path(job["ipc"]) / "k")})
-    except BaseException as error:  # anything at all: report it through the exit code and a file
+    except BaseException as error:  # anything at all: the outcome below says what went wrong
         (scratch / "child-error.txt").write_text(str(error), encoding="utf-8")
-        code = 3
     try:
         result, page = grader.outcome(job, scratch)
         (scratch / "feedback.html").write_text(page, encoding="utf-8")
         save_result(scratch / "outcome.json", result)
     except BaseException:
-        code = 4                           # the parent reports that the grader could not finish
-    os._exit(code)
+        pass                               # no outcome: the parent reports that the grader could not finish
+    os._exit(0)
 
 
 def _read_line(stdin):
@@ -380,7 +379,7 @@ def serve():
                     pid = next((p for p, j in children.items() if j == message["stop"]), None)
                     if pid is not None:
                         kill_tree(pid)          # reaps it too
-                        print(json.dumps({"done": children.pop(pid), "code": -9}), file=report)
+                        print(json.dumps({"done": children.pop(pid)}), file=report)
                 else:
                     pid = os.fork()
                     if pid == 0:
@@ -388,12 +387,11 @@ def serve():
                         grade_one(grader, message)
                     children[pid] = message["id"]
         while children:
-            pid, status = os.waitpid(-1, os.WNOHANG)
+            pid, _ = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 break
             if pid in children:
-                print(json.dumps({"done": children.pop(pid), "code": os.waitstatus_to_exitcode(status)}),
-                      file=report)
+                print(json.dumps({"done": children.pop(pid)}), file=report)
     for pid in children:                   # the parent is done, or gone
         kill_tree(pid)
 
