@@ -186,7 +186,7 @@ import os, time
 if os.fork() == 0:
     os.setsid()
     if os.fork() == 0:
-        time.sleep(4)
+        time.sleep(2)
         for path in ({out} + "/grades.csv", {canary}):
             try:
                 open(path, "a").write("daemon was here")
@@ -313,7 +313,7 @@ def run_batch(host, subs, as_user=None):
                           env={**os.environ, "NNFS_TEST_BATCH": host.batch})
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     snapshot = (out / "grades.csv").read_bytes()
-    time.sleep(6)                                   # the daemon's moment: it must be gone already
+    time.sleep(3)               # the daemon's moment (2 s after its cell ran): it must be gone already
     assert (out / "grades.csv").read_bytes() == snapshot, "something rewrote grades.csv after the batch"
     host.check_untouched(stat_before)
     return done, read_rows(out)
