@@ -6,7 +6,9 @@ nbgrader's own command line in a course folder that uses this course's ``nbgrade
 formgrader regrade must not change a score. Among them, correct code that warns or prints on stderr.
 """
 
+import concurrent.futures
 import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -47,11 +49,12 @@ def course(tmp_path_factory):
     return course
 
 
-def stock_nbgrader(course):
-    """Per-task scores from nbgrader's own ``generate_assignment`` and ``autograde`` commands."""
+def stock_nbgrader(course, env):
+    """Per-task scores from nbgrader's own ``generate_assignment`` and ``autograde`` commands, run
+    with the environment ``env``."""
     for command in (["generate_assignment", "toy", "--force"], ["autograde", "toy", "--force"]):
         done = subprocess.run([sys.executable, "-m", "nbgrader", *command], cwd=course, capture_output=True,
-                              text=True, timeout=600)
+                              text=True, timeout=600, env=env)
         assert done.returncode == 0, done.stderr[-2000:]
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", configured_course_id(course)) as gb:
         return {student: {g.name: float(g.score) for g in gb.find_submission_notebook("toy", "toy", student).grades
@@ -79,8 +82,15 @@ def checked(course):
 
 
 def test_check_grade_and_stock_nbgrader_give_the_same_scores(course, tmp_path):
-    by_grade = graded(course, tmp_path)
+    # Stock nbgrader grades one notebook after the other, mostly waiting for its kernels: it runs
+    # meanwhile (it writes only autograded/ and gradebook.db in the course; the others only read it),
+    # in the environment of now (the checker points JUPYTER_PATH at its sandboxed kernel for a while).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        by_stock = pool.submit(stock_nbgrader, course, dict(os.environ))
+        by_grade = graded(course, tmp_path)
+        by_check = checked(course)
+        by_stock = by_stock.result()
     assert by_grade["warns"] == by_grade["stderr"] == by_grade["solution"] == {"test_add": 2, "test_mean": 3}
     assert by_grade["wrong_add"] == {"test_add": 0, "test_mean": 3}
-    assert by_grade == checked(course), "check and grade disagree"
-    assert by_grade == stock_nbgrader(course), "grade and nbgrader autograde (a formgrader regrade) disagree"
+    assert by_grade == by_check, "check and grade disagree"
+    assert by_grade == by_stock, "grade and nbgrader autograde (a formgrader regrade) disagree"
