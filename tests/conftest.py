@@ -193,11 +193,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        # No GPU acceleration and no software stand-in for it (SwiftShader): the test machines have
-        # no GPU. Pages are laid out and painted the same (screenshots included), with about 15%
-        # less CPU (the crawl of 20 pages: 26-30 core-seconds without these switches, 23-25 with).
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=["--disable-gpu", "--disable-software-rasterizer"])
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True)
         yield chromium
         chromium.close()
 
@@ -209,29 +205,38 @@ class Watch:
     def __init__(self):
         self.problems = []
         self.loading = set()             # requests sent and not yet finished or failed
+        self.last_seen = time.monotonic()   # when a request last started or ended
 
     def attach(self, page):
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
         page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
-        page.on("request", lambda r: self.loading.add(r))
-        page.on("requestfinished", lambda r: self.loading.discard(r))
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
         page.on("requestfailed", self._failed)
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         return page
 
     def settle(self, page, quiet_ms=150):
         """Wait until no request of the page has been in flight for ``quiet_ms`` (what Playwright's
-        "networkidle" does with a fixed 500 ms, which cost half a second per page of the crawl)."""
-        quiet = 0
-        for _ in range(TIMEOUT_MS // 25):
-            quiet = 0 if self.loading else quiet + 25
-            if quiet >= quiet_ms:
-                return
-            page.wait_for_timeout(25)
-        pytest.fail(f"requests still loading after {TIMEOUT_MS / 1000:g} s: {[r.url for r in self.loading]}")
+        "networkidle" does with a fixed 500 ms, which cost half a second per page of the crawl). A
+        page that has been quiet that long already (while it was measured) is not waited for."""
+        page.evaluate("0")                 # a round trip: every event the page sent before is delivered
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while self.loading or time.monotonic() - self.last_seen < quiet_ms / 1000:
+            if time.monotonic() > deadline:
+                pytest.fail(f"requests still loading after {TIMEOUT_MS / 1000:g} s: {[r.url for r in self.loading]}")
+            page.wait_for_timeout(25)      # events (requests ending) are delivered while it waits
+
+    def _started(self, request):
+        self.loading.add(request)
+        self.last_seen = time.monotonic()
+
+    def _ended(self, request):
+        self.loading.discard(request)
+        self.last_seen = time.monotonic()
 
     def _failed(self, request):
-        self.loading.discard(request)
+        self._ended(request)
         # net::ERR_ABORTED is the browser cancelling a request as it leaves the page (a favicon still
         # loading, say), not a failure of the site; a missing file shows up as an HTTP error.
         if BLOCKED in str(request.failure):
