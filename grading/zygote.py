@@ -400,7 +400,9 @@ if __name__ == "__main__":
     sandbox.die_with_parent()      # again: setpriv's change of user cleared bubblewrap's --die-with-parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # the parent decides when the batch stops
     serve()
-    # Nothing is left to flush or close (the log is unbuffered, each child wrote its own files):
-    # end without tearing down the interpreter and everything nbgrader imported (a third of a
-    # second of CPU, which the parent waited for at the end of every batch).
+    # Each child wrote its own files, and the channel is flushed line by line: with what went to the
+    # log flushed too, end without tearing down the interpreter and everything nbgrader imported
+    # (a third of a second, which the parent waited for at the end of every batch).
+    sys.stdout.flush()
+    sys.stderr.flush()
     os._exit(0)
