@@ -286,10 +286,12 @@ def test_a_student_follows_the_readme_in_an_empty_folder(kit, empty_folder):
         archive.extractall(empty_folder)
     folder = empty_folder / build_kit.KIT_NAME
     setup, jupyter, check = readme_commands((folder / "README.md").read_text(encoding="utf-8"))
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    # A student's shell: none of the test run's Python settings. (PYTHONDONTWRITEBYTECODE, which some
+    # machines set, would make every Python below compile all it imports again: 4 s of CPU here.)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")}
     # pip byte-compiles every installed file (JupyterLab, SciPy, ...): 44 s of CPU, nothing this test
-    # checks, and Python compiles what it imports anyway. For pip's "--no-..." switches the variable
-    # takes a false value (PIP_NO_COMPILE=1 would mean "compile"; see pip's configuration docs).
+    # checks, and Python compiles what it imports (once: it keeps the bytecode). For pip's "--no-..."
+    # switches the variable takes a false value (PIP_NO_COMPILE=1 would mean "compile"; see pip's docs).
     env.update(PIP_NO_COMPILE="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
     # The packages come from the wheels `make setup` downloaded, not from the package index: no
     # network while testing. pip reads these as --no-index --find-links; the README's command stays.
