@@ -286,14 +286,15 @@ def _write_scores(gb, assignment_id, notebook_id, results, tests):
     for student, name, row_id, auto, manual, needs_manual in current(
             Grade, Grade.auto_score, Grade.manual_score, Grade.needs_manual_grade):
         score = _auto_score(by_student[student], name, tests)
-        if (auto, needs_manual) != (score, _needs_manual_grade(score, manual)):
-            grades.append({"row": row_id, "auto": score, "manual": _needs_manual_grade(score, manual)})
+        needs = _needs_manual_grade(score, manual)
+        if (auto, needs_manual) != (score, needs):
+            grades.append({"row": row_id, "auto": score, "manual": needs})
     if grades:
         gb.db.execute(update(Grade.__table__).where(Grade.__table__.c.id == bindparam("row"))
                       .values(auto_score=bindparam("auto"), needs_manual_grade=bindparam("manual")), grades)
-    comments = [{"row": row_id, "comment": by_student[student].recorded_comment(name)}
+    comments = [{"row": row_id, "comment": wanted}
                 for student, name, row_id, comment in current(Comment, Comment.auto_comment)
-                if comment != by_student[student].recorded_comment(name)]
+                if comment != (wanted := by_student[student].recorded_comment(name))]
     if comments:
         gb.db.execute(update(Comment.__table__).where(Comment.__table__.c.id == bindparam("row"))
                       .values(auto_comment=bindparam("comment")), comments)
@@ -379,17 +380,20 @@ def _place_notebooks(assignment, result, course_root, saved, release):
     """Put a student's submitted and autograded notebooks where nbgrader keeps them in a course."""
     import nbformat
 
+    placeholder = None                 # the released notebook with a note, for both kinds
     for kind in ("submitted", "autograded"):
         kept = saved / kind / result.student / assignment.name / assignment.notebook
         if result.graded and kept.is_file():
             content = kept.read_bytes()
         else:
-            nb = nbformat.reads(release, as_version=4)
-            reason = "; ".join(result.messages) or result.status
-            nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-                f"**Not graded automatically** ({result.status}): {reason}\n\nThe student's answers are not "
-                "shown here; see their submission and grades.csv.", id="nnfs-not-graded"))   # the same each time
-            content = nbformat.writes(nb).encode("utf-8")
+            if placeholder is None:
+                nb = nbformat.reads(release, as_version=4)
+                reason = "; ".join(result.messages) or result.status
+                nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+                    f"**Not graded automatically** ({result.status}): {reason}\n\nThe student's answers are "
+                    "not shown here; see their submission and grades.csv.", id="nnfs-not-graded"))  # same id each time
+                placeholder = nbformat.writes(nb).encode("utf-8")
+            content = placeholder
         _one_file_folder(course_root / kind / result.student / assignment.name, assignment.notebook, content)
 
 

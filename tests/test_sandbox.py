@@ -640,15 +640,13 @@ def test_the_worker_probe_says_when_nobody_cannot_read_the_grading_code(tmp_path
     (which then falls back, as the test above shows), with the reason."""
     if os.geteuid() != 0:
         pytest.skip("only root grades as nobody")
-    import grading
-    import nnfs_check
     from grading import sandbox
 
     private = tmp_path / "private"
-    for module in (grading, nnfs_check):
-        shutil.copytree(Path(module.__file__).parent, private / module.__name__)
+    folders = []
+    for folder in sandbox.grading_code()[0]:
+        folders.append(str(shutil.copytree(folder, private / Path(folder).name)))
     (private / "grading").chmod(0o700)            # bound into the sandbox as it is: nobody may not enter
-    folders = [str(private / "grading"), str(private / "nnfs_check")]
     monkeypatch.setattr(sandbox, "grading_code", lambda: (folders, str(private)))
     sandbox.worker_unavailable_reason.cache_clear()
     try:
