@@ -3,7 +3,8 @@
 Each kernel runs under `bubblewrap <https://github.com/containers/bubblewrap>`_ (``bwrap``, the
 unprivileged sandbox Flatpak is built on). What the kernel sees is an allow-list:
 
-- read-only: the Python environment, nnlib, and the system libraries of ``/usr``;
+- read-only: the Python environment (without debugpy, ipykernel's debugger), nnlib, and the
+  system libraries of ``/usr``;
 - writable: a private working folder (``/home/student``), a private ``/tmp`` and the folder of
   its sockets, each an empty tmpfs of limited size that vanishes with the kernel;
 - nothing else of the host: no course folder or any copy of it, no submissions, no outputs, no
@@ -34,6 +35,7 @@ kernelspec made by :func:`kernel_spec` runs it, and jupyter_client sees an ordin
 """
 
 import functools
+import importlib.util
 import json
 import os
 import shutil
@@ -288,8 +290,6 @@ def cgroup_note(reason, limits):
 
 def _nnlib():
     """The folder of the nnlib this process imports (the kernel imports the same one)."""
-    import importlib.util
-
     return Path(importlib.util.find_spec("nnlib").origin).parent
 
 
@@ -330,6 +330,19 @@ def _environment(**settings):
     return argv
 
 
+def _without_debugger():
+    """bwrap arguments that put an empty, read-only folder in place of debugpy's package.
+
+    ipykernel then starts without its debugger, which no graded notebook uses, and without the
+    hundred modules of debugpy it imports for it: 0.34 s of CPU per kernel instead of 0.48.
+    """
+    spec = importlib.util.find_spec("debugpy")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    folder = spec.submodule_search_locations[0]
+    return ["--perms", "0555", "--tmpfs", folder, "--remount-ro", folder]
+
+
 def bwrap_argv(limits, shared, kernel_args, connection_fd):
     """The bubblewrap command that runs the kernel (reading its connection file from ``connection_fd``)."""
     size = str(limits.disk_mb * 2**20)
@@ -338,7 +351,8 @@ def bwrap_argv(limits, shared, kernel_args, connection_fd):
     argv = ["bwrap", *_namespaces(), "--proc", "/proc", "--dev", "/dev",
             "--size", size, "--tmpfs", HOME, "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/dev/shm",
             "--size", str(2**20), "--tmpfs", IPC, "--perms", "0400", "--file", str(connection_fd), CONNECTION]
-    argv += [*_view(shared), "--chdir", HOME, *_environment(HOME=HOME, PYTHONPATH=str(_nnlib().parent))]
+    argv += [*_view(shared), *_without_debugger(), "--chdir", HOME,
+             *_environment(HOME=HOME, PYTHONPATH=str(_nnlib().parent))]
     return argv + ["--", sys.executable, "-m", "ipykernel_launcher", "-f", CONNECTION, *kernel_args]
 
 

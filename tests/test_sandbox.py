@@ -7,8 +7,9 @@ worked**. So ``test_add`` scoring 0 means the attack failed, and ``test_mean`` s
 kernel survived its own attack. Around each batch the host is checked directly too: canary files,
 processes, SysV IPC objects, files in /tmp and /dev/shm, a listening socket, the batch's outputs.
 
-The same corpus runs as root (the batch makes cgroups) and as an unprivileged user (the test drops
-privileges with ``setpriv``; needs root to do that, so it is skipped otherwise).
+The same corpus runs as root (the batch makes cgroups), split between two batches graded at the
+same time, and as an unprivileged user (the test drops privileges with ``setpriv``; needs root to
+do that, so it is skipped otherwise).
 
 The grading worker (grading.zygote, where nbgrader runs) is probed the same two ways: no
 capability, no host path it does not need, no host socket, signal or sysctl; and a zygote killed
@@ -16,6 +17,7 @@ mid-batch costs only the students it was grading.
 """
 
 import csv
+import json
 import os
 import shutil
 import socket
@@ -303,20 +305,29 @@ OPTIONS = ["--assignment", "toy", "--cell-timeout", "20", "--student-timeout", "
            "--no-progress"]
 
 
-def run_batch(host, subs, as_user=None):
-    out = host.paths["out"]
+def run_batches(host, batches, as_user=None):
+    """Grade each of ``batches`` ({submissions folder: output folder}) with ``grade``, all at once
+    (each a command of its own, as two instructors' would be), and check the host around them.
+    Returns [(finished process, {student: row})] in the order of ``batches``."""
     stat_before = (lambda st: (st.st_mode, st.st_uid, st.st_gid))(host.paths["canary"].lstat())
-    command = [*GRADE, str(subs), "--out", str(out), *OPTIONS]
-    if as_user is not None:
-        command = unprivileged(command, as_user)
-    done = subprocess.run(command, capture_output=True, text=True, timeout=400,
-                          env={**os.environ, "NNFS_TEST_BATCH": host.batch})
-    assert "Traceback" not in done.stderr, done.stderr[-3000:]
-    snapshot = (out / "grades.csv").read_bytes()
+    running = []
+    for subs, out in batches.items():
+        command = [*GRADE, str(subs), "--out", str(out), *OPTIONS]
+        if as_user is not None:
+            command = unprivileged(command, as_user)
+        running.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        env={**os.environ, "NNFS_TEST_BATCH": host.batch}))
+    done = []
+    for process in running:
+        stdout, stderr = process.communicate(timeout=400)
+        assert "Traceback" not in stderr, stderr[-3000:]
+        done.append(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
+    snapshots = {out: (out / "grades.csv").read_bytes() for out in batches.values()}
     time.sleep(3)               # the daemon's moment (2 s after its cell ran): it must be gone already
-    assert (out / "grades.csv").read_bytes() == snapshot, "something rewrote grades.csv after the batch"
+    for out, snapshot in snapshots.items():
+        assert (out / "grades.csv").read_bytes() == snapshot, f"something rewrote {out}/grades.csv after the batch"
     host.check_untouched(stat_before)
-    return done, read_rows(out)
+    return [(finished, read_rows(out)) for finished, out in zip(done, batches.values())]
 
 
 def unprivileged(command, uid):
@@ -350,16 +361,27 @@ def fresh_folder(name):
     return folder
 
 
-def test_attacks_as_root_reach_nothing_outside_the_sandbox():
+# As root the corpus is split between two batches graded at the same time: each batch's own files,
+# cgroups and worker must stay its own next to a hostile neighbour. The two students that try to
+# message each other (ipc_writer, ipc_reader) stay in one batch, where they are graded side by side.
+NEIGHBOURS = ("fork_bomb", "kills_others", "memory_procs")
+
+
+def test_attacks_as_root_reach_nothing_outside_the_sandbox_nor_a_batch_graded_at_the_same_time():
     if os.geteuid() != 0:
         pytest.skip("this run is for root; the unprivileged run below covers other users")
     folder = fresh_folder("root")
     host = Host(folder / "host")
+    students = list(attacks(host.paths))
+    halves = {"first": [s for s in students if s not in NEIGHBOURS], "second": list(NEIGHBOURS)}
     try:
-        write_corpus(host, folder / "subs")
-        done, rows = run_batch(host, folder / "subs")
-        check_rows(rows, EXPECTED)
-        assert "cgroup" not in done.stderr, f"as root every limit must be enforced: {done.stderr}"
+        batches = {}
+        for name, half in halves.items():
+            write_corpus(host, folder / name, half)
+            batches[folder / name] = host.paths["out"] if name == "first" else folder / f"out-{name}"
+        for (done, rows), half in zip(run_batches(host, batches), halves.values()):
+            check_rows(rows, {s: e for s, e in EXPECTED.items() if s in ["solution", *half]})
+            assert "cgroup" not in done.stderr, f"as root every limit must be enforced: {done.stderr}"
     finally:
         host.close()
         shutil.rmtree(folder, ignore_errors=True)
@@ -376,32 +398,12 @@ def test_attacks_as_an_unprivileged_user_reach_nothing_outside_the_sandbox():
         write_corpus(host, folder / "subs", students)
         for path in [folder, *folder.rglob("*")]:
             os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
-        done, rows = run_batch(host, folder / "subs", as_user=NOBODY)
+        [(done, rows)] = run_batches(host, {folder / "subs": host.paths["out"]}, as_user=NOBODY)
         check_rows(rows, {s: e for s, e in EXPECTED.items() if s in ["solution", *students]})
         assert "limits for all of a kernel's processes together are not enforced" in done.stderr, \
             "without cgroups the grader must say which limits are off"
     finally:
         host.close()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def test_two_batches_at_once_do_not_touch_each_other():
-    folder = fresh_folder("two")
-    release = released(TOY)
-    commands = []
-    for batch in ("a", "b"):
-        for i in range(3):
-            write(submission(release, solution_answers(TOY)), folder / batch, f"s{i}", "toy.ipynb")
-        commands.append([*GRADE, str(folder / batch), "--out", str(folder / f"out-{batch}"), *OPTIONS])
-    try:
-        running = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
-        for process in running:
-            _, err = process.communicate(timeout=300)
-            assert process.returncode == 0, err[-2000:]
-        for batch in ("a", "b"):
-            rows = read_rows(folder / f"out-{batch}")
-            assert [rows[f"s{i}"]["total"] for i in range(3)] == ["5"] * 3
-    finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -432,6 +434,37 @@ def test_a_python_or_course_under_tmp_stays_visible_to_the_kernel():
     private_tmp = max(i for i, a in enumerate(argv) if a == "--tmpfs" and argv[i + 1] == "/tmp")
     for path in ("/tmp/ci/.venv", "/tmp/ci/nnlib"):
         assert argv.index(path) > private_tmp, f"{path} would be hidden under the kernel's /tmp"
+
+
+def run_in_kernel_sandbox(code):
+    """Run Python ``code`` in exactly a kernel's sandbox (grading.sandbox.bwrap_argv) instead of the kernel."""
+    from grading.sandbox import Limits, bwrap_argv, shared_paths
+
+    read, write = os.pipe()
+    os.write(write, b"{}")                  # the connection file bwrap copies in
+    os.close(write)
+    try:
+        argv = bwrap_argv(Limits(), shared_paths(), [], read)
+        python = argv.index("--") + 1
+        return subprocess.run([*argv[:python + 1], "-c", code], capture_output=True, text=True,
+                              pass_fds=(read,), timeout=60)
+    finally:
+        os.close(read)
+
+
+def test_the_kernel_has_no_debugger():
+    """debugpy's package is an empty, read-only folder in the kernel's sandbox: ipykernel starts
+    without its debugger, which no graded notebook uses (and without importing a hundred modules)."""
+    done = run_in_kernel_sandbox(
+        "import importlib.util, json, debugpy, ipykernel.debugger as d\n"
+        "print(json.dumps([d._is_debugpy_available, importlib.util.find_spec('debugpy.server') is None, "
+        "list(debugpy.__path__)]))")
+    assert done.returncode == 0, done.stderr[-2000:]
+    available, server_missing, folders = json.loads(done.stdout)
+    assert (available, server_missing) == (False, True), done.stdout
+    planted = run_in_kernel_sandbox(f"open({folders[0] + '/server.py'!r}, 'w')")
+    assert planted.returncode != 0 and "Read-only file system" in planted.stderr, \
+        "the kernel could put a module of its own in debugpy's place"
 
 
 # --------------------------------------------------------------------------- the grading worker
