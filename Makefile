@@ -71,7 +71,7 @@ book: setup
 kit: setup
 	$(BIN)/python kit/build_kit.py _build/kit
 
-# One BLAS thread per process: the two pytest workers already use both cores.
+# One BLAS thread per process: the pytest workers already use both cores.
 test: setup sandbox browser postgres
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest
 

@@ -5,7 +5,7 @@ context) for the browser tests."""
 
 import os
 
-# Two test workers already keep both cores busy; BLAS threads on top of them only wait for each
+# The test workers already keep both cores busy; BLAS threads on top of them only wait for each
 # other (the capstone test took 27 s of CPU with them, 5 s without). Kernels and subprocesses
 # started by the tests inherit this. (The Makefile sets it too, before NumPy is first imported.)
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -40,13 +40,12 @@ def rng():
 
 BOOK_TESTS = ("test_book.py", "test_browser.py")
 
-# The modules that take a minute or so (in a whole run, load 3 on two cores: grading the exercises
-# end to end 67 s, their corpus 105 s, the browser 127 s with its wait for the website, the student
-# kit's fresh venv 70 s, hostile submissions 50 s, the sandbox 60 s), in the order the two workers
-# start them; the two workers then finished within a second of each other. xdist's
-# own order (files with the most tests first, turned off in pyproject.toml) started most of them
-# last, so that one worker ran the last of them alone after the other had finished. The browser
-# comes third: the website it needs is still being built as the run starts.
+# The modules that take a minute or more (in a whole run with three workers on two cores: grading the
+# exercises end to end 109 s, their corpus 145 s, the browser 147 s with its wait for the website, the
+# student kit's fresh venv 75 s, hostile submissions 72 s, the sandbox 83 s), in the order the workers
+# start them; the three workers then finished within a second of each other. xdist's own order (files
+# with the most tests first, turned off in pyproject.toml) started most of them last, so that one
+# worker ran the last of them alone after the others had finished.
 SLOW_MODULES = ("tests/test_exercise_grading.py", "tests/test_exercises.py", "tests/test_browser.py",
                 "tests/test_kit.py", "tests/test_hostile.py", "tests/test_sandbox.py")
 
