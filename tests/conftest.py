@@ -41,13 +41,14 @@ def rng():
 BOOK_TESTS = ("test_book.py", "test_browser.py")
 
 # The modules that take a minute or more (in a whole run with three workers on two cores: grading the
-# exercises end to end 109 s, their corpus 145 s, the browser 147 s with its wait for the website, the
-# student kit's fresh venv 75 s, hostile submissions 72 s, the sandbox 83 s), in the order the workers
-# start them; the three workers then finished within a second of each other. xdist's own order (files
-# with the most tests first, turned off in pyproject.toml) started most of them last, so that one
-# worker ran the last of them alone after the others had finished.
-SLOW_MODULES = ("tests/test_exercise_grading.py", "tests/test_exercises.py", "tests/test_browser.py",
-                "tests/test_kit.py", "tests/test_hostile.py", "tests/test_sandbox.py")
+# exercises end to end 90 s, their corpus 145 s, the student kit's fresh venv 65 s, the browser 140 s,
+# hostile submissions 103 s, the sandbox 92 s), in the order the workers start them; the three workers
+# then finished within two seconds of each other. xdist's own order (files with the most tests first,
+# turned off in pyproject.toml) started most of them last, so that one worker ran the last of them alone
+# after the others had finished. The browser comes fourth: the website it needs is still being built as
+# the run starts (third, it waited for it: 329-332 s for the whole run; fourth, 318 s).
+SLOW_MODULES = ("tests/test_exercise_grading.py", "tests/test_exercises.py", "tests/test_kit.py",
+                "tests/test_browser.py", "tests/test_hostile.py", "tests/test_sandbox.py")
 
 
 def pytest_collection_modifyitems(config, items):
