@@ -372,13 +372,13 @@ def test_attacks_as_root_reach_nothing_outside_the_sandbox_nor_a_batch_graded_at
         pytest.skip("this run is for root; the unprivileged run below covers other users")
     folder = fresh_folder("root")
     host = Host(folder / "host")
-    students = list(attacks(host.paths))
-    halves = {"first": [s for s in students if s not in NEIGHBOURS], "second": list(NEIGHBOURS)}
+    halves = {"first": [s for s in attacks(host.paths) if s not in NEIGHBOURS], "second": list(NEIGHBOURS)}
+    # the daemon (in the first batch) aims at host.paths["out"]: that is where the first batch writes
+    outs = {"first": host.paths["out"], "second": folder / "out-second"}
     try:
-        batches = {}
         for name, half in halves.items():
             write_corpus(host, folder / name, half)
-            batches[folder / name] = host.paths["out"] if name == "first" else folder / f"out-{name}"
+        batches = {folder / name: outs[name] for name in halves}
         for (done, rows), half in zip(run_batches(host, batches), halves.values()):
             check_rows(rows, {s: e for s, e in EXPECTED.items() if s in ["solution", *half]})
             assert "cgroup" not in done.stderr, f"as root every limit must be enforced: {done.stderr}"
@@ -676,9 +676,7 @@ def test_the_worker_probe_says_when_nobody_cannot_read_the_grading_code(tmp_path
     from grading import sandbox
 
     private = tmp_path / "private"
-    folders = []
-    for folder in sandbox.grading_code()[0]:
-        folders.append(str(shutil.copytree(folder, private / Path(folder).name)))
+    folders = [str(shutil.copytree(folder, private / Path(folder).name)) for folder in sandbox.grading_code()[0]]
     (private / "grading").chmod(0o700)            # bound into the sandbox as it is: nobody may not enter
     monkeypatch.setattr(sandbox, "grading_code", lambda: (folders, str(private)))
     sandbox.worker_unavailable_reason.cache_clear()
