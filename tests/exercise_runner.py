@@ -79,17 +79,22 @@ def _main(source, variants_file):
     shell = InteractiveShell.instance(config=config, cache_size=0)   # no output cache (Out, _): none reads it
     real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")      # the cells' prints
     try:
-        # The first variant (the solution) runs alone, in a copy; what it imported on its way
-        # (scikit-learn, when a test loads a data set) is then imported here, once, instead of
-        # in every copy again.
+        # The cells every variant runs alike (the imports, say) run here, once. Then the first
+        # variant (the solution) goes on alone, in a copy; what it imported on its way (scikit-learn,
+        # when a test loads a data set) is then imported here, once, instead of in every copy again.
         first, *others = plans
-        results, modules = _forked(functools.partial(_run_listing_modules, shell, plans, tests, first))
+        shared = next((i for i in range(len(tests)) if len({plan[i] for plan in plans.values()}) > 1), len(tests))
+        outcomes = {}
+        for i in range(shared):
+            outcomes = _run_cell(shell, plans[first][i], tests[i], outcomes)
+        results, modules = _forked(functools.partial(_run_listing_modules, shell, plans, tests, shared, first,
+                                                     outcomes))
         for module in modules:
             if module not in sys.modules:
                 with contextlib.suppress(Exception):    # only a warm-up: what fails is left to the cells
                     importlib.import_module(module)
         if others:
-            results.update(_run(shell, plans, tests, 0, others, {}))
+            results.update(_run(shell, plans, tests, shared, others, outcomes))
     finally:
         sys.stdout.close()
         sys.stdout = real_stdout
@@ -123,19 +128,25 @@ def _run(shell, plans, tests, start, names, outcomes):
             for group in others:
                 results.update(_forked(functools.partial(_run, shell, plans, tests, i, group, outcomes)))
             return {**results, **_run(shell, plans, tests, i, last, outcomes)}
-        code = plans[names[0]][i]
-        if code is None:
-            continue
-        run = shell.run_cell(code, silent=True)
-        if tests[i]:
-            error = run.error_in_exec or run.error_before_exec
-            outcomes = {**outcomes, tests[i]: None if run.success else f"{type(error).__name__}: {error}"}
+        outcomes = _run_cell(shell, plans[names[0]][i], tests[i], outcomes)
     return dict.fromkeys(names, outcomes)
 
 
-def _run_listing_modules(shell, plans, tests, name):
+def _run_cell(shell, code, test, outcomes):
+    """Run one cell's ``code`` (None: skip it); return ``outcomes`` with the cell's own if ``test``
+    names it a test cell."""
+    if code is None:
+        return outcomes
+    run = shell.run_cell(code, silent=True)
+    if not test:
+        return outcomes
+    error = run.error_in_exec or run.error_before_exec
+    return {**outcomes, test: None if run.success else f"{type(error).__name__}: {error}"}
+
+
+def _run_listing_modules(shell, plans, tests, start, name, outcomes):
     """``name``'s outcomes, as _run gives them, and every module imported by then."""
-    return _run(shell, plans, tests, 0, [name], {}), sorted(sys.modules)
+    return _run(shell, plans, tests, start, [name], outcomes), sorted(sys.modules)
 
 
 def _forked(work):

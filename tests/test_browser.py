@@ -661,7 +661,8 @@ def test_no_page_is_wider_than_the_screen(crawl):
 
 @pytest.fixture(scope="module")
 def downloads(site):
-    """What each download link must give: [(page, selector, menu to open first, file name, bytes)]."""
+    """What each download link must give: [(page, selector, menu to open first, file name, bytes)],
+    the links of one page one after the other."""
     cases = []
     kit = next(site.glob(f"_downloads/*/{KIT}")).read_bytes()
     wheel = next(site.glob(f"_downloads/*/{WHEEL_PREFIX}*.whl"))
@@ -671,7 +672,8 @@ def downloads(site):
         exercise = next((ROOT / "exercises" / name).glob("*.ipynb"))
         cases.append((f"book/{name}/index.html", f'article a.download[href$="/{exercise.name}"]', None,
                       exercise.name, exercise.read_bytes()))
-    cases.append((f"book/{chapters()[0]}/index.html", f'article a.download[href$="/{KIT}"]', None, KIT, kit))
+        if name == chapters()[0]:
+            cases.append((f"book/{name}/index.html", f'article a.download[href$="/{KIT}"]', None, KIT, kit))
     notebook = ROOT / Path(MENU_PAGE).with_suffix(".ipynb")
     cases.append((MENU_PAGE, "a.btn-download-notebook-button", ".dropdown-download-buttons button.dropdown-toggle",
                   notebook.name, notebook.read_bytes()))
@@ -690,7 +692,8 @@ def test_downloads_download_on_a_phone(site, server, browser, downloads, where):
     page = context.new_page()
     wrong = []
     for rel, selector, menu, name, data in downloads:
-        page.goto(base + rel)
+        if page.url.split("#")[0] != base + rel:      # a download leaves the page as it is
+            page.goto(base + rel)
         if menu:
             page.locator(menu).first.tap()
         link = page.locator(selector).first

@@ -603,12 +603,12 @@ def linear_backward(grad_out, x, W):
     n, d_out = np.shape(grad_out)
     d_in = np.shape(x)[1]
     dx, dW, db = np.zeros((n, d_in)), np.zeros((d_out, d_in)), np.zeros(d_out)
-    for i in range(n):
-        for o in range(d_out):
-            db[o] += grad_out[i][o]
-            for k in range(d_in):
-                dx[i, k] += grad_out[i][o] * W[o][k]
-                dW[o, k] += grad_out[i][o] * x[i][k]
+    for o in range(d_out):                 # one weight at a time, all samples at once
+        g = np.asarray(grad_out)[:, o]
+        db[o] = g.sum()
+        for k in range(d_in):
+            dx[:, k] += g * W[o][k]
+            dW[o][k] = g @ np.asarray(x)[:, k]
     return dx, dW, db""",
         "numerical_gradient": """\
 def numerical_gradient(f, x, h=1e-5):
