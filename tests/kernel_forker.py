@@ -9,8 +9,8 @@ pytest process) to fork a kernel from a process that has imported all that once 
 A forked kernel is a fresh kernel for the notebook: nothing has run in it, its working folder and
 environment are the ones jupyter_client asked for, and Matplotlib chooses its backend from that
 environment as in a kernel started from scratch. Only the modules are already imported. Its random
-numbers are its own: Python's ``random`` seeds itself anew in a forked child, and ``numpy.random``
-is not imported before the fork.
+numbers are its own: Python's ``random`` seeds itself anew in a forked child, and NumPy's global
+generator is seeded anew here.
 
 The client stands in for the kernel towards jupyter_client: it lives exactly as long as the kernel
 and ends with its exit code, and it passes on interrupts and terminations. When the client is killed,
@@ -150,7 +150,9 @@ def _become_kernel(request, fds):
         import importlib.util
 
         import matplotlib
+        import numpy.random
 
+        numpy.random.seed()              # NumPy's global generator, imported before the fork: seeded anew
         matplotlib.rcParams["backend"] = os.environ.get("MPLBACKEND",
                                                          "module://matplotlib_inline.backend_inline")
         from ipykernel.kernelapp import IPKernelApp
