@@ -44,9 +44,10 @@ def client(path, kernel_args):
         try:
             conn.connect(path)
             break
-        except (FileNotFoundError, ConnectionRefusedError):
+        except (FileNotFoundError, ConnectionRefusedError) as error:
             if time.monotonic() > deadline:
-                raise
+                sys.exit(f"no kernel forker answers at {path} ({error}): tests/conftest.py starts one for "
+                         "each pytest process; run the notebooks through pytest, or pass --nbval-kernel-name")
             time.sleep(0.02)
     request = {"args": kernel_args, "cwd": os.getcwd(), "env": dict(os.environ)}
     socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
