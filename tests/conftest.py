@@ -139,7 +139,6 @@ def built_book(tmp_path_factory):
 # once, instead of started from scratch. The 34 notebooks alone (pytest -n 0 book solutions), busy
 # CPU-seconds: 87-90 with forked kernels, 105-110 with kernels started from scratch.
 
-FORKER = Path(__file__).with_name("kernel_forker.py")
 FORKED_KERNEL = "nnfs-forked"
 
 
@@ -150,16 +149,14 @@ def pytest_configure(config):
     if (not getattr(option, "nbval", False) or option.nbval_kernel_name or option.nbval_current_env
             or (getattr(option, "numprocesses", None) and not hasattr(config, "workerinput"))):  # xdist's controller
         return
+    import kernel_forker
+    from grading.sandbox import install_kernel_spec
+
     folder = Path(tempfile.mkdtemp(prefix="nnfs-kernels-"))
-    spec = folder / "kernels" / FORKED_KERNEL
-    spec.mkdir(parents=True)
-    argv = [sys.executable, str(FORKER), "--client", str(folder / "forker.sock"), "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3 (forked for nbval)",
-                                                  "language": "python"}), encoding="utf-8")
+    install_kernel_spec(folder, FORKED_KERNEL, kernel_forker.kernelspec(folder / "forker.sock"))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(folder), os.environ.get("JUPYTER_PATH")) if p)
     option.nbval_kernel_name = FORKED_KERNEL
-    server = subprocess.Popen([sys.executable, str(FORKER), str(folder / "forker.sock")], stdin=subprocess.PIPE)
-    config._nnfs_forker = {"folder": folder, "server": server}
+    config._nnfs_forker = {"folder": folder, "server": kernel_forker.start_server(folder / "forker.sock")}
 
 
 # --------------------------------------------------------------------------- the website in a browser

@@ -25,6 +25,7 @@ import os
 import select
 import signal
 import socket
+import subprocess
 import sys
 import time
 
@@ -33,6 +34,17 @@ import time
 # backend: those depend on the kernel's environment and shell, so each kernel imports its own.
 PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "numpy", "matplotlib", "matplotlib.figure",
            "matplotlib.axes", "sklearn.datasets"]
+
+
+def kernelspec(path):
+    """The kernelspec (kernel.json's content) whose kernels the server at socket ``path`` forks."""
+    argv = [sys.executable, os.path.abspath(__file__), "--client", str(path), "-f", "{connection_file}"]
+    return {"argv": argv, "display_name": "Python 3 (forked for nbval)", "language": "python"}
+
+
+def start_server(path):
+    """Start a server at socket ``path``; it ends, with its kernels, when its standard input closes."""
+    return subprocess.Popen([sys.executable, os.path.abspath(__file__), str(path)], stdin=subprocess.PIPE)
 
 
 # -- the client: the process jupyter_client starts and watches ----------------------------------------

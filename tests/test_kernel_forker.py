@@ -3,14 +3,13 @@ kernels: forked from one warm process, yet with nothing of it or of each other i
 interrupts, and they end when jupyter_client kills them."""
 
 import json
-import subprocess
-import sys
 import time
 
 import psutil
 from jupyter_client.manager import start_new_kernel
 
-from conftest import FORKER
+from grading.sandbox import install_kernel_spec
+from kernel_forker import kernelspec, start_server
 
 REPORT = """\
 import json, os, random, sys
@@ -31,13 +30,10 @@ def run(client, code, timeout=30):
 
 
 def test_forked_kernels_are_fresh_take_interrupts_and_end_with_their_client(tmp_path, monkeypatch):
-    spec = tmp_path / "kernels" / "forked"
-    spec.mkdir(parents=True)
-    argv = [sys.executable, str(FORKER), "--client", str(tmp_path / "forker.sock"), "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "forked", "language": "python"}))
+    install_kernel_spec(tmp_path, "forked", kernelspec(tmp_path / "forker.sock"))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     monkeypatch.delenv("MPLBACKEND", raising=False)
-    server = subprocess.Popen([sys.executable, str(FORKER), str(tmp_path / "forker.sock")], stdin=subprocess.PIPE)
+    server = start_server(tmp_path / "forker.sock")
     reports, kernels = [], []
     try:
         for probe in ("one", "two"):
